@@ -1,0 +1,3 @@
+export * from './hash.js';
+export * from './chacha.js';
+export * from './secp.js';

@@ -1,0 +1,119 @@
+// The one place that knows which library does elliptic-curve math: tiny-secp256k1
+// (libsecp256k1 compiled to WASM), the same code lightningd and LDK run.
+import * as ecc from 'tiny-secp256k1';
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { bigIntToBytes, bytesToBigInt, toHex } from '../codec/bytes.js';
+import { DecodeError } from '../codec/errors.js';
+import { sha256 } from './hash.js';
+
+declare const pubKeyBrand: unique symbol;
+declare const privKeyBrand: unique symbol;
+/** A validated 33-byte compressed secp256k1 point. */
+export type PubKey = Uint8Array & { readonly [pubKeyBrand]: true };
+/** A validated 32-byte secret scalar in [1, n-1]. */
+export type PrivKey = Uint8Array & { readonly [privKeyBrand]: true };
+
+export const CURVE_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+export function isPubKey(b: Uint8Array): b is PubKey {
+  return b.length === 33 && (b[0] === 2 || b[0] === 3) && ecc.isPoint(b);
+}
+
+/** Validates a compressed point; anything else is a DecodeError. */
+export function asPubKey(b: Uint8Array): PubKey {
+  if (!isPubKey(b)) throw new DecodeError('invalid public key');
+  return b;
+}
+
+export function isPrivKey(b: Uint8Array): b is PrivKey {
+  return b.length === 32 && ecc.isPrivate(b);
+}
+
+export function asPrivKey(b: Uint8Array): PrivKey {
+  if (!isPrivKey(b)) throw new DecodeError('invalid private key');
+  return b;
+}
+
+export function randomBytes(n: number): Uint8Array {
+  return new Uint8Array(nodeRandomBytes(n));
+}
+
+/** A fresh random private key. */
+export function randomPrivKey(): PrivKey {
+  for (;;) {
+    const k = randomBytes(32);
+    if (isPrivKey(k)) return k;
+  }
+}
+
+export function pubFromPriv(k: PrivKey): PubKey {
+  const p = ecc.pointFromScalar(k, true);
+  if (!p) throw new Error('invalid private key');
+  return p as PubKey;
+}
+
+/** P·t for a 32-byte scalar t (reduced mod n); a degenerate result is an error. */
+export function pointMul(p: PubKey, t: Uint8Array): PubKey {
+  const s = scalarReduce(t);
+  const r = ecc.pointMultiply(p, s, true);
+  if (!r) throw new DecodeError('point multiplication gave infinity');
+  return r as PubKey;
+}
+
+/** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
+export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
+  const r = ecc.pointMultiply(p, k, true);
+  if (!r) throw new DecodeError('ecdh gave infinity');
+  return sha256(r);
+}
+
+/** Reduces 32 bytes mod n; zero is rejected (it would make a key vanish). */
+function scalarReduce(t: Uint8Array): Uint8Array {
+  const v = bytesToBigInt(t) % CURVE_N;
+  if (v === 0n) throw new DecodeError('zero scalar');
+  return bigIntToBytes(v, 32);
+}
+
+/** k·t mod n (plain BigInt scalar arithmetic). */
+export function privMul(k: PrivKey, t: Uint8Array): PrivKey {
+  const v = (bytesToBigInt(k) * (bytesToBigInt(t) % CURVE_N)) % CURVE_N;
+  if (v === 0n) throw new DecodeError('zero scalar');
+  return bigIntToBytes(v, 32) as PrivKey;
+}
+
+/** k + t mod n. */
+export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
+  const v = (bytesToBigInt(k) + bytesToBigInt(t)) % CURVE_N;
+  if (v === 0n) throw new DecodeError('zero scalar');
+  return bigIntToBytes(v, 32) as PrivKey;
+}
+
+/** P + t·G. */
+export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
+  const r = ecc.pointAddScalar(p, scalarReduceAllowZero(t), true);
+  if (!r) throw new DecodeError('point addition gave infinity');
+  return r as PubKey;
+}
+
+function scalarReduceAllowZero(t: Uint8Array): Uint8Array {
+  return bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+}
+
+/** BIP 340 signature over a 32-byte message. `aux` defaults to fresh randomness. */
+export function schnorrSign(msg32: Uint8Array, k: PrivKey, aux: Uint8Array = randomBytes(32)): Uint8Array {
+  return ecc.signSchnorr(msg32, k, aux);
+}
+
+/** BIP 340 verification against the x-only form of a compressed point. Never throws. */
+export function schnorrVerify(sig: Uint8Array, msg32: Uint8Array, pub: Uint8Array): boolean {
+  try {
+    if (sig.length !== 64 || msg32.length !== 32 || !isPubKey(pub)) return false;
+    return ecc.verifySchnorr(msg32, pub.subarray(1), sig);
+  } catch {
+    return false;
+  }
+}
+
+export function pubKeyHex(p: PubKey): string {
+  return toHex(p);
+}
