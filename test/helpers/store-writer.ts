@@ -1,0 +1,14 @@
+// Child process for the crash test: writes numbered atomic batches forever until killed.
+import { Store } from '../../src/store/store.js';
+
+const dir = process.argv[2]!;
+const store = await Store.open(dir);
+process.stdout.write('ready\n');
+for (let i = 0; ; i++) {
+  // Each batch writes the same generation number under three keys in two spaces.
+  await store.batch([
+    { type: 'put', space: 'a', key: 'x', value: i },
+    { type: 'put', space: 'a', key: 'y', value: { gen: i, pad: 'p'.repeat(i % 500) } },
+    { type: 'put', space: 'b', key: 'z', value: [i, i] },
+  ]);
+}
