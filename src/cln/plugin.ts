@@ -1,0 +1,585 @@
+/**
+ * The plugin runtime: speaks lightningd's plugin protocol on stdin/stdout
+ * and dispatches to handlers registered in code.
+ *
+ * Rules it enforces, each because lightningd punishes breaking it:
+ * - every hook call is answered exactly once, and never with a JSON-RPC
+ *   error (lightningd calls fatal() on one); a failing handler answers the
+ *   hook's fallback, `{"result":"continue"}` unless told otherwise;
+ * - ids are echoed exactly as received (lightningd uses string ids);
+ * - stdout carries only JSON-RPC messages;
+ * - hook, method and notification calls that arrive before `init` has been
+ *   handled (possible for dynamic plugins) wait until it has;
+ * - handlers run concurrently: a slow hook does not hold up the others.
+ */
+import { basename, resolve as resolvePath } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import {
+  HandlerMismatchError,
+  JSONRPC_INTERNAL_ERROR,
+  JSONRPC_INVALID_PARAMS,
+  JSONRPC_INVALID_REQUEST,
+  JSONRPC_METHOD_NOT_FOUND,
+  RpcError,
+} from './errors.js';
+import { JsonScanner } from './framing.js';
+import { captureStdout, describeError, logNotifications, makeLogger, type LogLevel, type Logger } from './log.js';
+import { hookName, loadManifest, parseOptions, usageNames, validateManifest, type Manifest, type OptionValues } from './manifest.js';
+import { MessageWriter } from './output.js';
+import { RpcClient } from './rpc.js';
+
+export type JsonRpcId = string | number;
+export type Params = Record<string, unknown>;
+
+/** `init`'s `configuration` object (fields lightningd v26.06 sends; more may come). */
+export interface Configuration {
+  'lightning-dir': string;
+  'rpc-file': string;
+  startup?: boolean;
+  network?: string;
+  feature_set?: Record<string, string>;
+  proxy?: unknown;
+  'torv3-enabled'?: boolean;
+  always_use_proxy?: boolean;
+  [key: string]: unknown;
+}
+
+export interface RequestContext {
+  /** The request id, exactly as lightningd sent it. */
+  readonly id: JsonRpcId;
+  readonly method: string;
+  /** The whole JSON-RPC request (e.g. for `filter`). */
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly plugin: Plugin;
+  readonly rpc: RpcClient;
+  readonly log: Logger;
+}
+
+export interface NotificationContext {
+  readonly topic: string;
+  /** The plugin that emitted a custom notification, when lightningd says. */
+  readonly origin: string | undefined;
+  /** `params` as received, before unwrapping. */
+  readonly raw: unknown;
+  readonly plugin: Plugin;
+  readonly rpc: RpcClient;
+  readonly log: Logger;
+}
+
+/** What a hook handler may return: `undefined` means `{"result":"continue"}`, a string `s` means `{"result": s}`. */
+export type HookResult = { result?: string; [key: string]: unknown } | string | undefined | void;
+
+export type MethodHandler<P = Params> = (params: P, ctx: RequestContext) => unknown;
+export type HookHandler<P = Params> = (params: P, ctx: RequestContext) => HookResult | Promise<HookResult>;
+export type NotificationHandler<P = any> = (payload: P, ctx: NotificationContext) => void | Promise<void>;
+/** May return `{ disable: reason }` (or throw) to have lightningd disable the plugin. */
+export type InitHandler = (options: OptionValues, configuration: Configuration, plugin: Plugin) => void | { disable: string } | Promise<void | { disable: string }>;
+export type ShutdownHandler = (reason: string) => void | Promise<void>;
+
+export interface HookOptions {
+  /** Answer when the handler throws or returns something unusable. Default `{"result":"continue"}`. */
+  fallback?: Record<string, unknown>;
+}
+
+export interface PluginOptions {
+  /** Defaults to process.stdin. */
+  stdin?: Readable;
+  /**
+   * Defaults to process.stdout; then everything else written to process.stdout
+   * (console.log…) is turned into `log` notifications.
+   */
+  stdout?: Writable;
+  /** Ids of our RPC calls are `<prefix>:<method>#<n>`. Defaults to the script's name. */
+  rpcIdPrefix?: string;
+  /** Called to end the process (tests replace it). Default process.exit. */
+  exit?: (code: number) => void;
+  /** How long shutdown callbacks may take before we exit anyway. Default 10 s (lightningd waits 30). */
+  shutdownTimeoutMs?: number;
+  /** Log unhandled promise rejections instead of crashing. Default: when using process stdio. */
+  catchUnhandledRejections?: boolean;
+}
+
+const CONTINUE = Object.freeze({ result: 'continue' });
+
+type Incoming = Record<string, unknown> & { method: string };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class Plugin {
+  readonly manifest: Readonly<Manifest>;
+  readonly log: Logger;
+  /** lightningd's RPC; calls reject with RpcNotReadyError until init. */
+  readonly rpc: RpcClient;
+
+  private readonly methods = new Map<string, { handler: MethodHandler<any>; names: string[] }>();
+  private readonly hooks = new Map<string, { handler: HookHandler<any>; fallback: Record<string, unknown> }>();
+  private readonly subscriptions = new Map<string, NotificationHandler>();
+  private readonly initHandlers: InitHandler[] = [];
+  private readonly shutdownHandlers: ShutdownHandler[] = [];
+  private readonly declaredMethods: Map<string, string[]>;
+  private readonly declaredHooks: Set<string>;
+  private readonly declaredSubscriptions: Set<string>;
+  private readonly declaredNotifications: Set<string>;
+
+  private readonly opts: PluginOptions;
+  private writer: MessageWriter | undefined;
+  private restoreStdout: (() => void) | undefined;
+  private started = false;
+  private initState: 'waiting' | 'running' | 'done' | 'disabled' = 'waiting';
+  private readonly beforeInit: Incoming[] = [];
+  private initResolvers: Array<() => void> = [];
+  private shuttingDown: Promise<void> | undefined;
+
+  private optionValues: OptionValues = {};
+  private config: Configuration | undefined;
+  /** From getmanifest's params. */
+  allowDeprecatedApis = false;
+
+  /**
+   * @param manifest the getmanifest answer: an object, or the path of a JSON file.
+   */
+  constructor(manifest: Manifest | string, options: PluginOptions = {}) {
+    const m = typeof manifest === 'string' ? loadManifest(manifest) : validateManifest(structuredClone(manifest));
+    this.manifest = m;
+    this.opts = options;
+    this.declaredMethods = new Map((m.rpcmethods ?? []).map((x) => [x.name, usageNames(x.usage)]));
+    this.declaredHooks = new Set((m.hooks ?? []).map(hookName));
+    this.declaredSubscriptions = new Set(m.subscriptions ?? []);
+    this.declaredNotifications = new Set((m.notifications ?? []).map((n) => n.method));
+    this.log = makeLogger((level, message) => this.emitLog(level, message));
+    const prefix = options.rpcIdPrefix ?? (basename(process.argv[1] ?? 'plugin').replace(/\.[cm]?js$/, '') || 'plugin');
+    this.rpc = new RpcClient({ idPrefix: prefix, log: this.log });
+  }
+
+  // ---- registration -------------------------------------------------------
+
+  /** Handles the RPC method `name` (declared in the manifest's `rpcmethods`). */
+  method<P = Params>(name: string, handler: MethodHandler<P>): this {
+    if (this.methods.has(name)) throw new Error(`method ${name} already has a handler`);
+    this.methods.set(name, { handler, names: this.declaredMethods.get(name) ?? [] });
+    return this;
+  }
+
+  /** Handles the hook `name` (declared in the manifest's `hooks`). */
+  hook<P = Params>(name: string, handler: HookHandler<P>, options: HookOptions = {}): this {
+    if (this.hooks.has(name)) throw new Error(`hook ${name} already has a handler`);
+    this.hooks.set(name, { handler, fallback: options.fallback ?? CONTINUE });
+    return this;
+  }
+
+  /**
+   * Handles notifications of `topic` (declared in `subscriptions`). The
+   * handler gets the payload unwrapped from lightningd's `{"<topic>": {...}}`.
+   */
+  subscribe<P = any>(topic: string, handler: NotificationHandler<P>): this {
+    if (this.subscriptions.has(topic)) throw new Error(`subscription ${topic} already has a handler`);
+    this.subscriptions.set(topic, handler as NotificationHandler);
+    return this;
+  }
+
+  /** Runs at init, after options are parsed and before init is answered. */
+  onInit(handler: InitHandler): this {
+    this.initHandlers.push(handler);
+    return this;
+  }
+
+  /**
+   * Runs before the process exits: on the `shutdown` notification (when
+   * subscribed) or when lightningd closes our stdin.
+   */
+  onShutdown(handler: ShutdownHandler): this {
+    this.shutdownHandlers.push(handler);
+    return this;
+  }
+
+  // ---- state ----------------------------------------------------------------
+
+  /** Option values typed per the manifest (defaults applied); empty before init. */
+  get options(): Readonly<OptionValues> {
+    return this.optionValues;
+  }
+
+  /** init's configuration; throws before init. */
+  get configuration(): Readonly<Configuration> {
+    if (!this.config) throw new Error('configuration is not known before init');
+    return this.config;
+  }
+
+  get initialized(): boolean {
+    return this.initState === 'done';
+  }
+
+  /** Resolves once init has been handled and answered successfully. */
+  whenInitialized(): Promise<void> {
+    if (this.initState === 'done') return Promise.resolve();
+    return new Promise((resolve) => this.initResolvers.push(resolve));
+  }
+
+  // ---- output ---------------------------------------------------------------
+
+  /** Writes a `log` notification (one per line of `message`). */
+  logAt(level: LogLevel, message: string): void {
+    this.emitLog(level, message);
+  }
+
+  /**
+   * Emits a custom notification declared in the manifest's `notifications`.
+   * Sent as `{"<topic>": payload}`, the shape lightningd uses for its own
+   * notifications and that pyln subscribers expect.
+   */
+  notify(topic: string, payload: unknown): void {
+    if (!this.declaredNotifications.has(topic)) {
+      // lightningd would drop it with an "unusual" log; fail where the bug is.
+      throw new Error(`notification topic "${topic}" is not declared in the manifest`);
+    }
+    this.send({ jsonrpc: '2.0', method: topic, params: { [topic]: payload } });
+  }
+
+  // ---- lifecycle ------------------------------------------------------------
+
+  /**
+   * Every declared method, hook and subscription has a handler and every
+   * handler is declared. Throws HandlerMismatchError listing all problems.
+   */
+  checkHandlers(): void {
+    const problems: string[] = [];
+    const compare = (kind: string, declared: Iterable<string>, registered: Iterable<string>, optional: ReadonlySet<string> = new Set()): void => {
+      const d = new Set(declared);
+      const r = new Set(registered);
+      for (const x of d) if (!r.has(x) && !optional.has(x)) problems.push(`${kind} "${x}" is declared in the manifest but has no handler`);
+      for (const x of r) if (!d.has(x)) problems.push(`${kind} "${x}" has a handler but is not declared in the manifest`);
+    };
+    compare('rpcmethod', this.declaredMethods.keys(), this.methods.keys());
+    compare('hook', this.declaredHooks, this.hooks.keys());
+    // `shutdown` is handled by the runtime itself (onShutdown, then exit).
+    compare('subscription', this.declaredSubscriptions, this.subscriptions.keys(), new Set(['shutdown']));
+    if (problems.length > 0) throw new HandlerMismatchError(problems);
+  }
+
+  /**
+   * Checks the handlers against the manifest, then starts reading stdin.
+   * Resolves as soon as the plugin is listening (see whenInitialized()).
+   */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('plugin already started');
+    this.checkHandlers();
+    this.started = true;
+    const stdin = this.opts.stdin ?? process.stdin;
+    const usingProcessStdout = this.opts.stdout === undefined;
+    if (usingProcessStdout) {
+      const { rawWrite, restore } = captureStdout((text) => this.emitLog('info', text));
+      this.restoreStdout = restore;
+      this.writer = new MessageWriter(rawWrite, (err) => this.onOutputFailure(err));
+      process.stdout.on('error', (err) => this.onOutputFailure(err));
+    } else {
+      this.writer = MessageWriter.forStream(this.opts.stdout!, (err) => this.onOutputFailure(err));
+    }
+    if (this.opts.catchUnhandledRejections ?? (usingProcessStdout && this.opts.stdin === undefined)) {
+      process.on('unhandledRejection', (reason) => this.log.broken(`unhandled promise rejection: ${describeError(reason)}`));
+    }
+    const scanner = new JsonScanner();
+    stdin.on('data', (chunk: Buffer | string) => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      for (const r of scanner.push(buf)) {
+        if (r.kind === 'message') this.receive(r.value);
+        else this.log.unusual(`dropped malformed input from lightningd (${r.bytes} bytes, ${r.reason}): ${r.sample}`);
+      }
+    });
+    const onEnd = (): void => {
+      for (const r of scanner.end()) if (r.kind === 'malformed') this.log.unusual(`stdin closed mid-message (${r.bytes} bytes dropped)`);
+      void this.shutdown('lightningd closed our stdin');
+    };
+    stdin.once('end', onEnd);
+    stdin.once('error', (err) => {
+      this.log.broken(`stdin failed: ${describeError(err)}`);
+      onEnd();
+    });
+  }
+
+  // ---- dispatch -------------------------------------------------------------
+
+  private receive(value: unknown): void {
+    if (!isPlainObject(value)) {
+      this.log.unusual('ignoring a JSON-RPC message that is not an object');
+      return;
+    }
+    if (typeof value.method !== 'string') {
+      // Responses never come on stdin (our calls go through the socket).
+      this.log.unusual(`ignoring a message without "method"${value.id !== undefined ? ` (id ${JSON.stringify(value.id)})` : ''}`);
+      return;
+    }
+    const msg = value as Incoming;
+    const hasId = msg.id !== undefined && msg.id !== null;
+    if (msg.method === 'getmanifest' && hasId) return this.answerGetmanifest(msg);
+    if (msg.method === 'init' && hasId) {
+      void this.handleInit(msg);
+      return;
+    }
+    if (this.initState === 'disabled') return this.answerWhileDisabled(msg);
+    if (this.initState !== 'done') {
+      // Dynamic plugins can get hook calls before init (lightningd has no
+      // state gate in plugin_request_send): hold them until init is done.
+      this.beforeInit.push(msg);
+      return;
+    }
+    this.dispatch(msg);
+  }
+
+  private dispatch(msg: Incoming): void {
+    const hasId = msg.id !== undefined && msg.id !== null;
+    if (!hasId) {
+      void this.handleNotification(msg);
+      return;
+    }
+    const hook = this.hooks.get(msg.method);
+    if (hook) {
+      void this.handleHook(msg, hook.handler, hook.fallback);
+      return;
+    }
+    const method = this.methods.get(msg.method);
+    if (method) {
+      void this.handleMethod(msg, method.handler, method.names);
+      return;
+    }
+    this.respondError(msg.id as JsonRpcId, JSONRPC_METHOD_NOT_FOUND, `unknown method "${msg.method}"`);
+  }
+
+  private answerGetmanifest(msg: Incoming): void {
+    if (isPlainObject(msg.params)) this.allowDeprecatedApis = msg.params['allow-deprecated-apis'] === true;
+    this.respond(msg.id as JsonRpcId, this.manifest);
+  }
+
+  private async handleInit(msg: Incoming): Promise<void> {
+    const id = msg.id as JsonRpcId;
+    if (this.initState !== 'waiting') {
+      this.log.unusual('init received twice; ignoring the second one');
+      this.respondError(id, JSONRPC_INVALID_REQUEST, 'init already received');
+      return;
+    }
+    this.initState = 'running';
+    const params = isPlainObject(msg.params) ? msg.params : {};
+    const configuration = (isPlainObject(params.configuration) ? params.configuration : {}) as Configuration;
+    let disable: string | undefined;
+    const { values, errors } = parseOptions(this.manifest.options ?? [], params.options);
+    if (errors.length > 0) disable = `bad options: ${errors.join('; ')}`;
+    this.optionValues = values;
+    this.config = configuration;
+    if (typeof configuration['lightning-dir'] === 'string' && typeof configuration['rpc-file'] === 'string') {
+      // resolve (not join): rpc-file may be absolute.
+      this.rpc.configure(resolvePath(configuration['lightning-dir'], configuration['rpc-file']));
+    } else {
+      this.log.unusual('init has no lightning-dir/rpc-file: lightningd RPC unavailable');
+    }
+    for (const h of this.initHandlers) {
+      if (disable !== undefined) break;
+      try {
+        const r = await h(values, configuration, this);
+        if (isPlainObject(r) && typeof r.disable === 'string') disable = r.disable;
+      } catch (e) {
+        disable = `init failed: ${describeError(e)}`;
+        this.log.debug(`init handler stack: ${(e as Error)?.stack ?? ''}`);
+      }
+    }
+    if (disable !== undefined) {
+      // lightningd kills a plugin that answers init with `disable`, cleanly,
+      // without failing startup; an error answer would be treated as fatal.
+      this.initState = 'disabled';
+      this.log.broken(`disabling plugin: ${disable}`);
+      this.respond(id, { disable });
+      for (const m of this.beforeInit.splice(0)) this.answerWhileDisabled(m);
+      return;
+    }
+    this.respond(id, {});
+    this.initState = 'done';
+    for (const r of this.initResolvers.splice(0)) r();
+    for (const m of this.beforeInit.splice(0)) this.dispatch(m);
+  }
+
+  private answerWhileDisabled(msg: Incoming): void {
+    if (msg.id === undefined || msg.id === null) return;
+    const hook = this.hooks.get(msg.method);
+    if (hook) this.respond(msg.id as JsonRpcId, hook.fallback);
+    else this.respondError(msg.id as JsonRpcId, JSONRPC_INTERNAL_ERROR, 'plugin is disabled');
+  }
+
+  private context(msg: Incoming): RequestContext {
+    return { id: msg.id as JsonRpcId, method: msg.method, request: msg, plugin: this, rpc: this.rpc, log: this.log };
+  }
+
+  private async handleHook(msg: Incoming, handler: HookHandler<any>, fallback: Record<string, unknown>): Promise<void> {
+    const id = msg.id as JsonRpcId;
+    let answer: Record<string, unknown>;
+    try {
+      const r = await handler(isPlainObject(msg.params) ? msg.params : {}, this.context(msg));
+      if (r === undefined) answer = CONTINUE;
+      else if (typeof r === 'string') answer = { result: r };
+      else if (isPlainObject(r)) answer = r;
+      else throw new TypeError(`hook handler returned ${JSON.stringify(r)}, not an object or string`);
+    } catch (e) {
+      this.log.broken(`hook ${msg.method} (id ${JSON.stringify(id)}) failed, answering ${JSON.stringify(fallback)}: ${describeError(e)}`);
+      if (e instanceof Error && e.stack) this.log.debug(e.stack);
+      answer = fallback;
+    }
+    try {
+      this.respond(id, answer);
+    } catch (e) {
+      // Unserialisable answer (BigInt, cycle): still answer exactly once.
+      this.log.broken(`hook ${msg.method}: cannot serialise the answer (${describeError(e)}); answering ${JSON.stringify(fallback)}`);
+      this.respond(id, fallback);
+    }
+  }
+
+  private async handleMethod(msg: Incoming, handler: MethodHandler<any>, names: string[]): Promise<void> {
+    const id = msg.id as JsonRpcId;
+    let result: unknown;
+    try {
+      const params = namedParams(msg.method, msg.params, names);
+      result = await handler(params, this.context(msg));
+    } catch (e) {
+      if (e instanceof RpcError) {
+        this.respondRaw(id, { error: e.toJSON() }, () => this.respondError(id, e.code, e.message));
+      } else {
+        this.log.unusual(`method ${msg.method} failed: ${describeError(e)}`);
+        if (e instanceof Error && e.stack) this.log.debug(e.stack);
+        this.respondError(id, JSONRPC_INTERNAL_ERROR, e instanceof Error ? e.message : describeError(e));
+      }
+      return;
+    }
+    this.respondRaw(id, { result: result === undefined ? {} : result }, (e) =>
+      this.respondError(id, JSONRPC_INTERNAL_ERROR, `${msg.method}: result is not JSON-serialisable: ${describeError(e)}`),
+    );
+  }
+
+  private async handleNotification(msg: Incoming): Promise<void> {
+    const topic = msg.method;
+    const handler = this.subscriptions.get(topic) ?? (this.declaredSubscriptions.has('*') ? this.subscriptions.get('*') : undefined);
+    const isShutdown = topic === 'shutdown' && this.declaredSubscriptions.has('shutdown');
+    if (!handler && !isShutdown) {
+      this.log.debug(`no handler for notification ${topic}; ignored`);
+      return;
+    }
+    if (handler) {
+      const raw = msg.params;
+      const ctx: NotificationContext = {
+        topic,
+        origin: typeof msg.origin === 'string' ? msg.origin : isPlainObject(raw) && typeof raw.origin === 'string' ? raw.origin : undefined,
+        raw,
+        plugin: this,
+        rpc: this.rpc,
+        log: this.log,
+      };
+      try {
+        await handler(unwrapNotification(topic, raw), ctx);
+      } catch (e) {
+        this.log.broken(`notification handler for ${topic} failed: ${describeError(e)}`);
+        if (e instanceof Error && e.stack) this.log.debug(e.stack);
+      }
+    }
+    if (isShutdown) await this.shutdown('lightningd sent shutdown');
+  }
+
+  // ---- shutdown -------------------------------------------------------------
+
+  private onOutputFailure(err: Error): void {
+    // lightningd is gone; nobody can read our answers or logs any more.
+    process.stderr.write(`plugin stdout failed (${err.message}); exiting\n`);
+    void this.shutdown('stdout failed');
+  }
+
+  private shutdown(reason: string): Promise<void> {
+    if (this.shuttingDown) return this.shuttingDown;
+    this.shuttingDown = (async () => {
+      const timeoutMs = this.opts.shutdownTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.log.unusual(`shutdown handlers still running after ${timeoutMs} ms; exiting anyway`);
+          resolve();
+        }, timeoutMs);
+      });
+      const handlers = (async () => {
+        for (const h of this.shutdownHandlers) {
+          try {
+            await h(reason);
+          } catch (e) {
+            this.log.broken(`shutdown handler failed: ${describeError(e)}`);
+          }
+        }
+      })();
+      await Promise.race([handlers, timeout]);
+      clearTimeout(timer);
+      this.rpc.close();
+      await this.writer?.flush();
+      this.restoreStdout?.();
+      (this.opts.exit ?? ((code: number) => process.exit(code)))(0);
+    })();
+    return this.shuttingDown;
+  }
+
+  // ---- low-level output -------------------------------------------------------
+
+  private send(message: unknown): void {
+    if (!this.writer) throw new Error('plugin not started: nothing can be written yet');
+    this.writer.send(message);
+  }
+
+  private respond(id: JsonRpcId, result: unknown): void {
+    this.send({ jsonrpc: '2.0', id, result });
+  }
+
+  private respondRaw(id: JsonRpcId, body: { result: unknown } | { error: unknown }, onUnserialisable: (e: unknown) => void): void {
+    try {
+      this.send({ jsonrpc: '2.0', id, ...body });
+    } catch (e) {
+      onUnserialisable(e);
+    }
+  }
+
+  private respondError(id: JsonRpcId, code: number, message: string): void {
+    this.send({ jsonrpc: '2.0', id, error: { code, message } });
+  }
+
+  private emitLog(level: LogLevel, message: string): void {
+    if (!this.writer) {
+      // Before start() there is no channel to lightningd; stderr is the
+      // one place lightningd (and a developer) can still see it.
+      process.stderr.write(`${level}: ${message}\n`);
+      return;
+    }
+    for (const n of logNotifications(level, message)) this.writer.send(n);
+  }
+}
+
+/**
+ * Method params as an object: lightningd passes them as the caller gave
+ * them, an array for positional calls (`lightning-cli m a b`) or an object.
+ */
+function namedParams(method: string, params: unknown, names: string[]): Params {
+  if (params === undefined || params === null) return {};
+  if (isPlainObject(params)) return params;
+  if (Array.isArray(params)) {
+    if (params.length > names.length) {
+      throw new RpcError(JSONRPC_INVALID_PARAMS, `${method} takes at most ${names.length} parameter(s) (${names.join(' ') || 'none'}), got ${params.length}`);
+    }
+    const out: Params = {};
+    params.forEach((v, i) => {
+      if (v !== undefined && v !== null) out[names[i]!] = v;
+    });
+    return out;
+  }
+  throw new RpcError(JSONRPC_INVALID_PARAMS, `${method}: params must be an object or an array`);
+}
+
+/**
+ * lightningd (since v24) sends notification params wrapped as
+ * `{"<topic>": {...}}`; older ones and custom notifications from old
+ * plugins may send the payload bare or as `{"payload": ...}`.
+ */
+export function unwrapNotification(topic: string, params: unknown): unknown {
+  if (!isPlainObject(params)) return params;
+  if (Object.prototype.hasOwnProperty.call(params, topic)) return params[topic];
+  if (Object.prototype.hasOwnProperty.call(params, 'payload') && Object.keys(params).every((k) => k === 'payload' || k === 'origin')) return params.payload;
+  return params;
+}

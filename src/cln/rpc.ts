@@ -1,0 +1,171 @@
+/**
+ * Client for lightningd's JSON-RPC unix socket.
+ *
+ * One connection carries any number of concurrent calls; each gets a unique
+ * string id and its answer is matched by id, because lightningd answers in
+ * completion order, not request order. Answers are parsed with the same
+ * incremental scanner as stdin: lightningd does not promise blank lines
+ * between them, and reads split them anywhere (a `listnodes` answer can be
+ * many megabytes).
+ */
+import { createConnection, type Socket } from 'node:net';
+import { RpcCallError, RpcConnectionError, RpcNotReadyError } from './errors.js';
+import { JsonScanner } from './framing.js';
+import type { Logger } from './log.js';
+
+export type RpcParams = Record<string, unknown> | unknown[];
+
+interface Pending {
+  method: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  /** The connection the request was written to. */
+  conn: Connection;
+}
+
+interface Connection {
+  socket: Socket;
+  scanner: JsonScanner;
+  closed: boolean;
+}
+
+export interface RpcClientOptions {
+  /** Id prefix; lightningd shows ids in its logs, so make them say who called. */
+  idPrefix?: string;
+  log?: Logger;
+}
+
+export class RpcClient {
+  private path: string | undefined;
+  private conn: Connection | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private counter = 0;
+  private readonly idPrefix: string;
+  private readonly log: Logger | undefined;
+
+  constructor(options: RpcClientOptions = {}) {
+    this.idPrefix = options.idPrefix ?? 'plugin';
+    this.log = options.log;
+  }
+
+  /** Sets the socket path (the plugin runtime does this at init). */
+  configure(socketPath: string): void {
+    if (this.path !== socketPath) this.disconnect();
+    this.path = socketPath;
+  }
+
+  /** True once the socket path is known. */
+  get ready(): boolean {
+    return this.path !== undefined;
+  }
+
+  get socketPath(): string | undefined {
+    return this.path;
+  }
+
+  /** Calls currently waiting for an answer. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Calls `method` and resolves with lightningd's `result`. Rejects with
+   * RpcCallError (lightningd's code, message, data) for an error answer,
+   * RpcConnectionError if the socket fails first, RpcNotReadyError before init.
+   */
+  call<T = any>(method: string, params: RpcParams = {}): Promise<T> {
+    if (this.path === undefined) return Promise.reject(new RpcNotReadyError(method));
+    const id = `${this.idPrefix}:${method}#${++this.counter}`;
+    let text: string;
+    try {
+      text = JSON.stringify({ jsonrpc: '2.0', id, method, params });
+    } catch (e) {
+      return Promise.reject(new TypeError(`${method}: params are not JSON-serialisable: ${(e as Error).message}`));
+    }
+    const conn = this.connection();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, conn });
+      // Keep the process alive only while answers are awaited: an idle
+      // connection must not stop a plugin (or a test) from exiting.
+      conn.socket.ref();
+      conn.socket.write(text);
+    });
+  }
+
+  /** Closes the connection; calls in flight reject with RpcConnectionError. */
+  close(): void {
+    this.disconnect();
+  }
+
+  private connection(): Connection {
+    if (this.conn && !this.conn.closed) return this.conn;
+    const socket = createConnection(this.path!);
+    const conn: Connection = { socket, scanner: new JsonScanner(), closed: false };
+    this.conn = conn;
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('error', (err) => this.onClose(conn, err));
+    socket.on('close', () => this.onClose(conn, undefined));
+    return conn;
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    for (const r of conn.scanner.push(chunk)) {
+      if (r.kind === 'malformed') {
+        this.log?.unusual(`lightningd RPC: dropped ${r.bytes} bytes (${r.reason}): ${r.sample}`);
+        continue;
+      }
+      this.onMessage(r.value);
+    }
+    if (this.pending.size === 0) conn.socket.unref();
+  }
+
+  private onMessage(msg: unknown): void {
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      this.log?.unusual('lightningd RPC: ignoring a message that is not an object');
+      return;
+    }
+    const m = msg as Record<string, unknown>;
+    // Messages without an id are notifications (progress/message) lightningd
+    // may send on the socket; we do not ask for them.
+    if (m.id === undefined || m.id === null) return;
+    const id = String(m.id);
+    const p = this.pending.get(id);
+    if (!p) {
+      this.log?.debug(`lightningd RPC: answer for unknown id ${id}`);
+      return;
+    }
+    this.pending.delete(id);
+    const error = m.error;
+    if (error !== undefined && error !== null) {
+      const e = typeof error === 'object' ? (error as Record<string, unknown>) : { message: String(error) };
+      const code = typeof e.code === 'number' ? e.code : -1;
+      const message = typeof e.message === 'string' ? e.message : JSON.stringify(error);
+      p.reject(new RpcCallError(p.method, code, message, e.data));
+    } else {
+      p.resolve(m.result);
+    }
+  }
+
+  private onClose(conn: Connection, err: Error | undefined): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    if (this.conn === conn) this.conn = undefined;
+    for (const r of conn.scanner.end()) {
+      if (r.kind === 'malformed') this.log?.unusual(`lightningd RPC: connection closed mid-answer (${r.bytes} bytes lost)`);
+    }
+    const reason = err ? `cannot use lightningd RPC socket ${this.path}: ${err.message}` : 'lightningd RPC connection closed before the answer arrived';
+    for (const [id, p] of this.pending) {
+      if (p.conn !== conn) continue;
+      this.pending.delete(id);
+      p.reject(new RpcConnectionError(p.method, reason, err));
+    }
+    conn.socket.destroy();
+  }
+
+  private disconnect(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    conn.socket.destroy();
+    this.onClose(conn, undefined);
+  }
+}
