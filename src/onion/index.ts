@@ -1,0 +1,8 @@
+// Public API of the onion layer: blinded paths, route blinding, Sphinx and onion messages.
+export * from './types.js';
+export * from './encrypted_data.js';
+export * from './blinded_path.js';
+export * from './blinding.js';
+export * from './sphinx.js';
+export * from './onionmsg_tlv.js';
+export * from './onion_message.js';
