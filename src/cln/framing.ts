@@ -102,23 +102,30 @@ export class JsonScanner {
           this.escaped = false;
           this.lastNewline = false;
           i++;
+          // The chunk may end right after the opening bracket: keep it.
+          if (i === n) this.keep(buf.subarray(start, n));
         } else {
           this.junk = true;
         }
         continue;
       }
-      // Inside a value: the hot loop.
+      // Inside a value: the hot loop. State lives in locals while scanning
+      // (V8 keeps them in registers) and is written back afterwards.
       let ended = false;
       let broken: string | undefined;
+      let depth = this.depth;
+      let inString = this.inString;
+      let escaped = this.escaped;
+      let lastNewline = this.lastNewline;
       for (; i < n; i++) {
         const b = buf[i]!;
-        if (this.inString) {
-          if (this.escaped) {
-            this.escaped = false;
+        if (inString) {
+          if (escaped) {
+            escaped = false;
           } else if (b === BACKSLASH) {
-            this.escaped = true;
+            escaped = true;
           } else if (b === QUOTE) {
-            this.inString = false;
+            inString = false;
           } else if (b === NL) {
             broken = 'raw newline inside a JSON string (truncated message?)';
             break;
@@ -126,28 +133,41 @@ export class JsonScanner {
           continue;
         }
         if (b === QUOTE) {
-          this.inString = true;
-          this.lastNewline = false;
+          inString = true;
+          lastNewline = false;
+          // Long strings (hex onions, invoices) are most of the bytes: skip
+          // to the closing quote with memchr when the string has no escape
+          // or newline, which would need the byte-by-byte rules.
+          const q = buf.indexOf(QUOTE, i + 1);
+          const end = q === -1 ? n : q;
+          if (end - i > 64) {
+            const body = buf.subarray(i + 1, end);
+            if (body.indexOf(BACKSLASH) === -1 && body.indexOf(NL) === -1) i = end - 1;
+          }
         } else if (b === LBRACE || b === LBRACKET) {
-          this.depth++;
-          this.lastNewline = false;
+          depth++;
+          lastNewline = false;
         } else if (b === RBRACE || b === RBRACKET) {
-          this.lastNewline = false;
-          if (--this.depth === 0) {
+          lastNewline = false;
+          if (--depth === 0) {
             i++;
             ended = true;
             break;
           }
         } else if (b === NL) {
-          if (this.lastNewline) {
+          if (lastNewline) {
             broken = 'blank line inside a JSON value (truncated message?)';
             break;
           }
-          this.lastNewline = true;
+          lastNewline = true;
         } else if (b !== SPACE && b !== TAB && b !== CR) {
-          this.lastNewline = false;
+          lastNewline = false;
         }
       }
+      this.depth = depth;
+      this.inString = inString;
+      this.escaped = escaped;
+      this.lastNewline = lastNewline;
       if (ended) {
         out.push(this.finish(buf, start, i));
         start = i;
