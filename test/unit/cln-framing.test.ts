@@ -12,6 +12,9 @@ const RAW = [
   '[1,2,{"x":"]"}]',
   '{}',
   '{ "spaced" : [ 1 , 2 ] ,\n "nl": "between tokens is fine"\n}',
+  // A long run before an escaped quote and brackets: the scanner's memchr
+  // shortcut must not take the escaped quote for the closing one.
+  `{"long":"${'a'.repeat(100)}\\"}{[${'b'.repeat(100)}\\\\","k":"${'c'.repeat(100)}"}`,
 ];
 
 function values(results: ScanResult[]): unknown[] {
