@@ -177,6 +177,9 @@ export function buildStaticInvoice(o: BuildStaticInvoiceOptions, signingKey: Pri
     const nodeId = pubFromPriv(signingKey);
     if (offer.issuerId === undefined) throw new Bolt12BuildError('buildStaticInvoice: offer has no offer_issuer_id');
     if (!equalBytes(offer.issuerId, nodeId)) throw new Bolt12BuildError('buildStaticInvoice: signing key is not the offer_issuer_id');
+    // The types say non-empty; check anyway for callers coming from untyped data.
+    if (o.paymentPaths.length === 0) throw new Bolt12BuildError('buildStaticInvoice: no payment paths');
+    if (o.heldHtlcAvailablePaths.length === 0) throw new Bolt12BuildError('buildStaticInvoice: no held_htlc_available paths');
     if (offer.absoluteExpiry !== undefined && o.createdAt > offer.absoluteExpiry) {
       throw new Bolt12BuildError('buildStaticInvoice: offer already expired');
     }

@@ -28,6 +28,7 @@ export function branchHash(a: Uint8Array, b: Uint8Array): Uint8Array {
  * Merkle root of a record list. Leaves are branch(leaf, nonce) per record, then
  * neighbours are paired level by level, an odd last node moving up unchanged (the
  * same tree as CLN's power-of-two split). Needs at least one non-signature record.
+ * `records` must be in stream (ascending type) order, as parseTlvStream returns them.
  */
 export function merkleRoot(records: readonly TlvRecord[]): Uint8Array {
   const covered = records.filter((r) => !isSignatureType(r.type));
