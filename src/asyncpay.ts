@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// cln-asyncpay: BOLT 12 async payments for Core Lightning. Entry point: reads the
+// options, opens the store, and wires the transport and both roles to the runtime.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Plugin } from './cln/plugin.js';
+import { RpcError } from './cln/errors.js';
+import { makeClock } from './clock.js';
+import { Store } from './store/store.js';
+import { Transport } from './transport/transport.js';
+import { ServerStore } from './server/server-store.js';
+import { StaticInvoiceServer } from './server/server.js';
+import { createRecipient } from './recipient/recipient.js';
+import type { RecipientRole } from './recipient/role.js';
+
+const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
+const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
+const now = makeClock();
+
+interface App {
+  store: Store;
+  transport: Transport;
+  server: StaticInvoiceServer;
+  recipient: RecipientRole;
+}
+let app: App | undefined;
+
+function ready(): App {
+  if (!app) throw new RpcError(-1, 'cln-asyncpay is still starting');
+  return app;
+}
+
+plugin.onInit(async (options, configuration) => {
+  const maxSlots = Number(options['asyncpay-max-slots']);
+  if (!Number.isInteger(maxSlots) || maxSlots < 10 || maxSlots > 65536) {
+    return { disable: 'asyncpay-max-slots must be an integer from 10 to 65536 (LDK recipients use slots 0-9)' };
+  }
+  const maxInvoiceBytes = Number(options['asyncpay-max-invoice-bytes']);
+  if (!Number.isInteger(maxInvoiceBytes) || maxInvoiceBytes < 512) return { disable: 'asyncpay-max-invoice-bytes must be an integer ≥ 512' };
+  const dir = String(options['asyncpay-db'] || join(configuration['lightning-dir'], 'asyncpay'));
+  let store: Store;
+  try {
+    store = await Store.open(dir);
+  } catch (e) {
+    return { disable: (e as Error).message };
+  }
+  const log = plugin.log;
+  const transport = await Transport.start(plugin.rpc, log, { noconnect: options['asyncpay-noconnect'] === true, now });
+  const server = new StaticInvoiceServer(
+    transport,
+    new ServerStore(store),
+    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes },
+    log,
+    now,
+    (topic, payload) => plugin.notify(topic, payload),
+  );
+  await server.load();
+  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options });
+  transport.onMessage(async (m) => {
+    if (await server.handle(m)) return;
+    if (await recipient.handle(m)) return;
+    log.debug(`dropped ${m.message.kind} on ${m.context.kind} path: no role handles it`);
+  });
+  app = { store, transport, server, recipient };
+  await recipient.start();
+  log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
+});
+
+plugin.method('asyncrecipient-paths', (p) => ready().server.recipientPaths(p));
+plugin.method('staticinvoice-list', (p) => ready().server.list(p));
+plugin.method('staticinvoice-confirm', (p) => ready().server.confirm(p));
+plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
+plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
+plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
+plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
+
+// Our paths end at the virtual node, so nothing of ours arrives through these hooks;
+// they are registered `before: offers` so that, should a BOLT 12 message for us ever
+// end at the real node, the offers plugin does not answer it with invoice_error.
+const passOn = () => ({ result: 'continue' });
+plugin.hook('onion_message_recv', passOn);
+plugin.hook('onion_message_recv_secret', passOn);
+
+plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
+plugin.subscribe('connect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
+});
+plugin.subscribe('disconnect', () => {});
+plugin.subscribe('shutdown', () => {});
+
+plugin.onShutdown(async () => {
+  if (!app) return;
+  await app.recipient.stop();
+  await app.server.flush();
+  await app.store.close();
+});
+
+await plugin.start();

@@ -1,0 +1,106 @@
+// The server's persistent state in LevelDB: one record per (recipient, slot) holding
+// the static invoice, its forward path and confirmation path; one record per
+// recipient with its name and counters; and the offer paths issued per slot, so an
+// invoice is only accepted for an offer built from paths we handed to that slot.
+import { toHex } from '../codec/bytes.js';
+import type { Store, StoreOp, Json } from '../store/store.js';
+
+export type InvoiceStatus = 'pending' | 'confirmed';
+
+export interface InvoiceRecord {
+  [k: string]: Json | undefined;
+  recipient_id: string;
+  invoice_slot: number;
+  status: InvoiceStatus;
+  invoice: string; // hex
+  forward_invoice_request_path: string; // hex blinded path
+  /** Where static_invoice_persisted goes (R's reply path of serve_static_invoice). */
+  persisted_reply_path: string | null;
+  offer_id: string;
+  created_at: number;
+  expires_at: number;
+  stored_at: number;
+  bytes: number;
+}
+
+export interface Counters {
+  [k: string]: Json | undefined;
+  served: number;
+  forwarded: number;
+  offer_paths_issued: number;
+  invoices_stored: number;
+  rejected: Record<string, number>;
+}
+
+export interface RecipientRecord {
+  [k: string]: Json | undefined;
+  recipient_id: string;
+  created_at: number;
+  counters: Counters;
+}
+
+const INV = 'server-invoices';
+const RCPT = 'server-recipients';
+const ISSUED = 'server-issued-paths';
+/** Offer path sets remembered per slot (R builds from whichever reply it processes first). */
+export const ISSUED_PER_SLOT = 64;
+
+const slotKey = (rk: Uint8Array, slot: number) => `${toHex(rk)}:${String(slot).padStart(5, '0')}`;
+
+export function emptyCounters(): Counters {
+  return { served: 0, forwarded: 0, offer_paths_issued: 0, invoices_stored: 0, rejected: {} };
+}
+
+export class ServerStore {
+  constructor(private readonly store: Store) {}
+
+  getRecipient(rk: Uint8Array): Promise<RecipientRecord | undefined> {
+    return this.store.get<RecipientRecord>(RCPT, toHex(rk));
+  }
+
+  async listRecipients(): Promise<Array<{ rk: string; rec: RecipientRecord }>> {
+    return (await this.store.list<RecipientRecord>(RCPT)).map((e) => ({ rk: e.key, rec: e.value }));
+  }
+
+  putRecipientOp(rk: Uint8Array, rec: RecipientRecord): StoreOp {
+    return { type: 'put', space: RCPT, key: toHex(rk), value: rec };
+  }
+
+  getInvoice(rk: Uint8Array, slot: number): Promise<InvoiceRecord | undefined> {
+    return this.store.get<InvoiceRecord>(INV, slotKey(rk, slot));
+  }
+
+  async listInvoices(rk?: Uint8Array): Promise<InvoiceRecord[]> {
+    return (await this.store.list<InvoiceRecord>(INV, rk ? `${toHex(rk)}:` : '')).map((e) => e.value);
+  }
+
+  putInvoiceOp(rk: Uint8Array, rec: InvoiceRecord): StoreOp {
+    return { type: 'put', space: INV, key: slotKey(rk, rec.invoice_slot), value: rec };
+  }
+
+  delInvoiceOp(rk: Uint8Array, slot: number): StoreOp {
+    return { type: 'del', space: INV, key: slotKey(rk, slot) };
+  }
+
+  async isIssued(rk: Uint8Array, slot: number, pathHash: string, now: number): Promise<boolean> {
+    const e = await this.store.get<{ expires_at: number }>(ISSUED, `${slotKey(rk, slot)}:${pathHash}`);
+    return e !== undefined && (e.expires_at === 0 || now <= e.expires_at);
+  }
+
+  /** Ops recording a newly issued offer path, dropping the oldest beyond ISSUED_PER_SLOT. */
+  async issueOps(rk: Uint8Array, slot: number, pathHash: string, issuedAt: number, expiresAt: number): Promise<StoreOp[]> {
+    const prefix = `${slotKey(rk, slot)}:`;
+    const existing = await this.store.list<{ expires_at: number; issued_at: number }>(ISSUED, prefix);
+    const ops: StoreOp[] = [{ type: 'put', space: ISSUED, key: prefix + pathHash, value: { expires_at: expiresAt, issued_at: issuedAt } }];
+    const excess = existing.length + 1 - ISSUED_PER_SLOT;
+    if (excess > 0) {
+      const oldest = existing.sort((a, b) => a.value.issued_at - b.value.issued_at).slice(0, excess);
+      for (const o of oldest) ops.push({ type: 'del', space: ISSUED, key: o.key });
+    }
+    return ops;
+  }
+
+  batch(ops: StoreOp[]): Promise<void> {
+    return this.store.batch(ops);
+  }
+}

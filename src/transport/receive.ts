@@ -1,0 +1,94 @@
+// Receiving: lightningd drops even-typed final payloads before any hook, so our paths
+// end at the virtual node V and messages arrive in `onionmessage_forward_fail`. Here we
+// keep the notifications addressed to V, peel V's layer, authenticate the path context
+// and hand the roles a typed message. Every failure is one debug log and nothing else.
+import { fromHex, toHex } from '../codec/bytes.js';
+import { DecodeError } from '../codec/errors.js';
+import { decodeMessage, type OnionMessage } from '../messages/index.js';
+import { decodeOnionMessageWire, peelOnionMessage } from '../onion/onion_message.js';
+import type { BlindedPath } from '../onion/types.js';
+import { contextExpired, decodeContext, type PathContext } from './context.js';
+import type { NodeSecrets } from './secrets.js';
+
+export interface Inbound {
+  readonly context: PathContext;
+  readonly message: OnionMessage;
+  readonly replyPath?: BlindedPath;
+}
+
+export type InboundHandler = (m: Inbound) => Promise<void>;
+
+export interface ReceiverLog {
+  debug(m: string): void;
+  unusual(m: string): void;
+}
+
+export class Receiver {
+  /** Counters by outcome, for status output and tests. */
+  readonly stats = { accepted: 0, ignored: 0, rejected: 0 };
+
+  constructor(
+    private readonly secrets: NodeSecrets,
+    private readonly log: ReceiverLog,
+    private readonly handler: InboundHandler,
+    private readonly now: () => number,
+  ) {}
+
+  /** The `onionmessage_forward_fail` notification (payload already unwrapped). */
+  async onForwardFail(payload: unknown): Promise<void> {
+    const p = payload as Record<string, unknown> | null;
+    if (!p || typeof p !== 'object') return this.reject('forward_fail payload is not an object');
+    if (p.next_node_id !== toHex(this.secrets.virtualId)) {
+      this.stats.ignored++;
+      return; // Some other failed forward: not ours to handle.
+    }
+    if (typeof p.outgoing !== 'string') return this.reject('forward_fail to our virtual node without outgoing');
+    let peeled;
+    try {
+      const wire = decodeOnionMessageWire(fromHex(p.outgoing));
+      peeled = peelOnionMessage(this.secrets.virtualPriv, wire.pathKey, wire.packet);
+    } catch (e) {
+      return this.reject(`cannot peel message for our virtual node: ${(e as Error).message}`);
+    }
+    if (peeled.kind !== 'final') return this.reject('message tries to continue past our virtual node');
+    const { pathId } = peeled.encryptedData;
+    const m = peeled.onionmsg.message;
+    if (!pathId) return this.reject('message to our virtual node without path_id');
+    if (!m) return this.reject('message to our virtual node without contents');
+    let msg: OnionMessage;
+    try {
+      msg = decodeMessage(m.type, m.value);
+    } catch (e) {
+      return this.reject(`undecodable message of type ${m.type}: ${(e as Error).message}`);
+    }
+    return this.accept(pathId, msg, peeled.onionmsg.replyPath);
+  }
+
+  /** A message we sent to one of our own paths (never left the node). */
+  async deliverLocal(pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined): Promise<void> {
+    return this.accept(pathId, msg, replyPath);
+  }
+
+  private async accept(pathId: Uint8Array, message: OnionMessage, replyPath: BlindedPath | undefined): Promise<void> {
+    let context: PathContext;
+    try {
+      context = decodeContext(this.secrets.contextKey, pathId);
+    } catch (e) {
+      return this.reject(`${message.kind} with unauthenticated path_id ${toHex(pathId).slice(0, 16)}…: ${(e as DecodeError).message}`);
+    }
+    if (contextExpired(context, this.now())) return this.reject(`${message.kind} on an expired ${context.kind} path`);
+    this.stats.accepted++;
+    this.log.debug(`received ${message.kind} on ${context.kind} path${replyPath ? ' with reply path' : ''}`);
+    try {
+      await this.handler({ context, message, ...(replyPath ? { replyPath } : {}) });
+    } catch (e) {
+      // A role bug must not take the plugin down with it.
+      this.log.unusual(`handling ${message.kind} failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  private reject(why: string): void {
+    this.stats.rejected++;
+    this.log.debug(`dropped onion message: ${why}`);
+  }
+}

@@ -1,0 +1,71 @@
+// Sending an onion message from this node: reach the introduction node (a connected
+// peer, a route over gossip, or `connect`), build the packet with our node as the
+// outermost layer, and hand it to lightningd with `injectonionmessage`.
+import { equalBytes, toHex } from '../codec/bytes.js';
+import type { PubKey } from '../crypto/secp.js';
+import { encodeMessage, type OnionMessage } from '../messages/index.js';
+import { buildOnionMessageToBlindedPath } from '../onion/onion_message.js';
+import type { BlindedPath } from '../onion/types.js';
+import type { OwnPaths } from './own-paths.js';
+import type { RpcLike } from './secrets.js';
+import { TransportError, type Topology } from './topology.js';
+
+export interface SendOptions {
+  readonly replyPath?: BlindedPath;
+  /**
+   * Relay semantics (forwarding an invoice_request to a recipient): the introduction
+   * node must be us or a connected peer; no route search, no connect.
+   */
+  readonly peerOnly?: boolean;
+}
+
+/** Where a message to one of our own paths goes instead of lightningd. */
+export type LocalDelivery = (pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined) => void;
+
+export class Sender {
+  constructor(
+    private readonly rpc: RpcLike,
+    private readonly topology: Topology,
+    private readonly ownPaths: OwnPaths,
+    private readonly local: LocalDelivery,
+    private readonly opts: { noconnect: boolean; now: () => number },
+  ) {}
+
+  private get ourId(): PubKey {
+    return this.topology.ourId;
+  }
+
+  /** Sends `msg` over `path`. Rejects with a TransportError saying why it could not. */
+  async send(path: BlindedPath, msg: OnionMessage, opts: SendOptions = {}): Promise<void> {
+    const own = this.ownPaths.lookup(path, this.opts.now());
+    if (own) {
+      // Our own path with us as introduction: lightningd would not tell us about it.
+      const reply = opts.replyPath;
+      setImmediate(() => this.local(own, msg, reply));
+      return;
+    }
+    const intro = await this.topology.resolveIntro(path.intro);
+    if (!intro) throw new TransportError('cannot resolve the introduction node of the path');
+    let via: PubKey[] = [];
+    if (!equalBytes(intro, this.ourId)) {
+      if (opts.peerOnly) {
+        if (!(await this.topology.isConnectedPeer(toHex(intro)))) throw new TransportError(`introduction node ${toHex(intro)} is not a connected peer`);
+      } else {
+        via = await this.topology.routeTo(intro, { noconnect: this.opts.noconnect });
+      }
+    }
+    const { type, value } = encodeMessage(msg);
+    const built = buildOnionMessageToBlindedPath({
+      ourNodeId: this.ourId,
+      path,
+      via,
+      introNodeId: intro,
+      payload: { message: { type, value }, ...(opts.replyPath ? { replyPath: opts.replyPath } : {}) },
+    });
+    try {
+      await this.rpc.call('injectonionmessage', { path_key: toHex(built.pathKey), message: toHex(built.packet) });
+    } catch (e) {
+      throw new TransportError(`injectonionmessage failed: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// The transport as the roles see it: create paths to ourselves bound to a context,
+// send a typed message over any blinded path, and receive typed messages with their
+// authenticated context. How arrival works (virtual node, notification) stays here.
+import type { OnionMessage } from '../messages/index.js';
+import type { BlindedPath } from '../onion/types.js';
+import { encodeContext, NEVER, type PathContext } from './context.js';
+import { createReceivePath, OwnPaths } from './own-paths.js';
+import { Receiver, type InboundHandler, type ReceiverLog } from './receive.js';
+import { loadNodeSecrets, type NodeSecrets, type RpcLike } from './secrets.js';
+import { Sender, type SendOptions } from './send.js';
+import { Topology } from './topology.js';
+
+export interface TransportOptions {
+  readonly noconnect: boolean;
+  /** Unix seconds; injectable so tests and the plugin's dev clock agree. */
+  readonly now: () => number;
+}
+
+export class Transport {
+  readonly ownPaths = new OwnPaths();
+  readonly topology: Topology;
+  readonly receiver: Receiver;
+  private readonly sender: Sender;
+  private handler: InboundHandler = async () => {};
+
+  private constructor(
+    readonly secrets: NodeSecrets,
+    rpc: RpcLike,
+    private readonly log: ReceiverLog,
+    readonly opts: TransportOptions,
+  ) {
+    this.topology = new Topology(rpc, secrets.ourId);
+    this.receiver = new Receiver(secrets, log, (m) => this.handler(m), opts.now);
+    this.sender = new Sender(rpc, this.topology, this.ownPaths, (id, msg, reply) => void this.receiver.deliverLocal(id, msg, reply), opts);
+  }
+
+  static async start(rpc: RpcLike, log: ReceiverLog, opts: TransportOptions): Promise<Transport> {
+    return new Transport(await loadNodeSecrets(rpc), rpc, log, opts);
+  }
+
+  /** Routes every authenticated inbound message to the roles. */
+  onMessage(handler: InboundHandler): void {
+    this.handler = handler;
+  }
+
+  /**
+   * A blinded path to this node (ending at our virtual node) bound to `ctx`. `compact`
+   * paths (offer paths, which end up inside payment onions) carry no padding.
+   */
+  async createPath(ctx: PathContext, opts: { compact?: boolean } = {}): Promise<BlindedPath> {
+    const pathId = encodeContext(this.secrets.contextKey, ctx);
+    const introPeer = await this.topology.introPeerForOurPaths();
+    const path = createReceivePath({
+      ourId: this.secrets.ourId,
+      virtualId: this.secrets.virtualId,
+      pathId,
+      ...(introPeer ? { introPeer } : {}),
+      pad: !opts.compact,
+    });
+    if (!introPeer) this.ownPaths.remember(path, pathId, 'expiresAt' in ctx ? ctx.expiresAt : NEVER);
+    return path;
+  }
+
+  send(path: BlindedPath, msg: OnionMessage, opts: SendOptions = {}): Promise<void> {
+    return this.sender.send(path, msg, opts);
+  }
+
+  /** `onionmessage_forward_fail`: where our messages arrive. */
+  onForwardFail(payload: unknown): Promise<void> {
+    return this.receiver.onForwardFail(payload);
+  }
+}
+
+export { TransportError } from './topology.js';
+export type { Inbound } from './receive.js';
+export type { PathContext } from './context.js';
