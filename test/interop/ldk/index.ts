@@ -1,0 +1,8 @@
+// Adapters that let interop tests talk to LDK v0.1.2 (npm `lightningdevkit`,
+// Rust compiled to WASM) in bytes. Start every test file with
+// `before(loadLdk)`. See README.md for the API and the bindings' quirks.
+export * from './load.js';
+export * from './adapters.js';
+export * from './onion.js';
+export * from './bolt12.js';
+export * from './nodes.js';
