@@ -116,8 +116,11 @@ export class PluginHost {
       else {
         const declared = this.manifest?.notifications?.some((n) => n.method === m.method);
         if (!declared) this.violations.push(`undeclared notification ${m.method}`);
-        // Custom notifications are delivered wrapped by lightningd; keep the plugin's params.
-        this.notifications.push({ method: m.method, params: m.params });
+        // Since v25.09 a custom notification's payload is wrapped in an object named
+        // after the topic (lightningd passes it on to subscribers like its own).
+        const wrapped = m.params && typeof m.params === 'object' && m.method in m.params;
+        if (!wrapped) this.violations.push(`notification ${m.method} not wrapped in {"${m.method}": ...}`);
+        this.notifications.push({ method: m.method, params: wrapped ? m.params[m.method] : m.params });
       }
       return;
     }
