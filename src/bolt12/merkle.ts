@@ -4,7 +4,7 @@
 import { compareBytes, concatBytes, utf8 } from '../codec/bytes.js';
 import { encodeBigSize } from '../codec/bigsize.js';
 import type { TlvRecord } from '../codec/tlv.js';
-import { taggedHash } from '../crypto/hash.js';
+import { sha256, taggedHash } from '../crypto/hash.js';
 import { schnorrSign, schnorrVerify, type PrivKey } from '../crypto/secp.js';
 import { isSignatureType, type MessageName } from './fields.js';
 
@@ -36,8 +36,10 @@ export function merkleRoot(records: readonly TlvRecord[]): Uint8Array {
   // The nonce tag is the first record of the stream as a whole; it is never in
   // 240–1000 for our objects, but follow the spec literally and use the first covered one.
   const first = covered[0]!.raw;
-  const nonceTag = concatBytes(LN_NONCE, first);
-  let level = covered.map((r) => branchHash(leafHash(r.raw), taggedHash(nonceTag, encodeBigSize(r.type))));
+  // The nonce tag is the same for every leaf: hash it once (taggedHash would redo it).
+  const nonceTagHash = sha256(concatBytes(LN_NONCE, first));
+  const nonce = (t: bigint): Uint8Array => sha256(nonceTagHash, nonceTagHash, encodeBigSize(t));
+  let level = covered.map((r) => branchHash(leafHash(r.raw), nonce(r.type)));
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {
