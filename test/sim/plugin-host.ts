@@ -86,9 +86,9 @@ export class PluginHost {
     this.logWaiters = this.logWaiters.filter((w) => (w.re.test(l.message) ? (w.resolve(l), false) : true));
   }
 
-  /** Resolves with the first log line (past or future) matching `re`. */
-  waitForLog(re: RegExp, timeoutMs = 10_000): Promise<LogLine> {
-    const seen = this.logs.find((l) => re.test(l.message));
+  /** Resolves with the first log line matching `re`, looking from line `since` on (past or future). */
+  waitForLog(re: RegExp, timeoutMs = 10_000, since = 0): Promise<LogLine> {
+    const seen = this.logs.slice(since).find((l) => re.test(l.message));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`[${this.label}] no log matching ${re} within ${timeoutMs} ms`)), timeoutMs);
