@@ -55,16 +55,31 @@ export function pubFromPriv(k: PrivKey): PubKey {
 /** P·t for a 32-byte scalar t (reduced mod n); a degenerate result is an error. */
 export function pointMul(p: PubKey, t: Uint8Array): PubKey {
   const s = scalarReduce(t);
-  const r = ecc.pointMultiply(p, s, true);
-  if (!r) throw new DecodeError('point multiplication gave infinity');
+  const r = guard(() => ecc.pointMultiply(p, s, true));
+  if (!r) throw new DecodeError('point multiplication: invalid point');
   return r as PubKey;
 }
 
 /** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
 export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
-  const r = ecc.pointMultiply(p, k, true);
-  if (!r) throw new DecodeError('ecdh gave infinity');
+  // tiny-secp takes any 32 bytes below n as a tweak, zero included: check k is a key.
+  if (!isPrivKey(k)) throw new DecodeError('ecdh: invalid private key');
+  const r = guard(() => ecc.pointMultiply(p, k, true));
+  if (!r) throw new DecodeError('ecdh: invalid point');
   return sha256(r);
+}
+
+/**
+ * tiny-secp256k1 throws a TypeError for wrongly sized inputs; callers here may pass
+ * bytes straight off the wire, so that becomes the project's DecodeError.
+ */
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TypeError) throw new DecodeError(`secp256k1: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Reduces 32 bytes mod n; zero is rejected (it would make a key vanish). */
@@ -90,7 +105,7 @@ export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
 
 /** P + t·G. */
 export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
-  const r = ecc.pointAddScalar(p, scalarReduceAllowZero(t), true);
+  const r = guard(() => ecc.pointAddScalar(p, scalarReduceAllowZero(t), true));
   if (!r) throw new DecodeError('point addition gave infinity');
   return r as PubKey;
 }
