@@ -173,7 +173,8 @@ const U32_MAX = 0xffffffff;
 export function buildStaticInvoice(o: BuildStaticInvoiceOptions, signingKey: PrivKey, aux?: Uint8Array): StaticInvoice {
   return checked('buildStaticInvoice', () => {
     const offerRecs = o.offer.records.filter((r) => isOfferRecordType(r.type));
-    const offer = readTable(OFFER_TABLE, offerRecs);
+    // Only these two offer fields matter here; the full check happens in the decode below.
+    const offer = readTable({ issuerId: OFFER_TABLE.issuerId, absoluteExpiry: OFFER_TABLE.absoluteExpiry }, offerRecs);
     const nodeId = pubFromPriv(signingKey);
     if (offer.issuerId === undefined) throw new Bolt12BuildError('buildStaticInvoice: offer has no offer_issuer_id');
     if (!equalBytes(offer.issuerId, nodeId)) throw new Bolt12BuildError('buildStaticInvoice: signing key is not the offer_issuer_id');
