@@ -3,7 +3,7 @@
 // structs serialized by LDK's length-prefixed TLV macro, so the value is the
 // single byte 00 (BigSize length 0 of an empty inner stream). LDK 0.1.2 has
 // none of the four static-invoice-server messages (75540–75546).
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/codec/bytes.js';
 import {
@@ -20,7 +20,7 @@ import { AsyncPaymentsMessage, HeldHtlcAvailable, ReleaseHeldHtlc } from 'lightn
 
 const n = testNodes('payer', 'lsp', 'recipient');
 
-before(loadLdk);
+await loadLdk();
 
 describe('LDK async-payments bodies', () => {
   test('HeldHtlcAvailable.write() is 00', () => {

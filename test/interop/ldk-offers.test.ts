@@ -13,7 +13,7 @@
 // Our parser must reject all six (the spec is right); when an LDK node hands
 // us such an offer, we reject what LDK would accept — acceptable, never the
 // other way round.
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/codec/bytes.js';
 import { encodeTlvStream, tlvRecord } from '../../src/codec/tlv.js';
@@ -33,7 +33,7 @@ const offers = loadVector<OfferCase[]>('offers-test.json');
 const verdicts = loadVector<Verdicts>('ldk-offers-verdicts.json');
 const n = testNodes('issuer');
 
-before(loadLdk);
+await loadLdk();
 
 const mustParse = (i: number) => {
   const r = ldkParseOffer(offers[i]!.bolt12);

@@ -3,7 +3,7 @@
 // apart from src/crypto and src/codec used by the adapters). These pin down
 // the LDK API and the adapters before the cross-checks against src/onion use
 // them.
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BigEndianScalar,
@@ -42,7 +42,7 @@ const n = testNodes('alice', 'bob', 'carol', 'dave', 'eve');
 const hop = (names: readonly Uint8Array[]): string[] => names.map((h) => n.nameOf(h));
 const EMPTY = Uint8Array.of(0);
 
-before(loadLdk);
+await loadLdk();
 
 describe('LDK adapters', () => {
   test('TestEntropy is deterministic per seed (same seed → same path bytes)', () => {
