@@ -10,7 +10,7 @@ import type { BlindedPath } from '../onion/types.js';
 import { featureBits, FEATURE } from './features.js';
 import { MESSAGE_NAME, isInvreqRecordType, isOfferRecordType } from './fields.js';
 import { decodeInvoice, type Invoice } from './invoice.js';
-import { decodeInvoiceRequest, type InvoiceRequest } from './invoice-request.js';
+import { BITCOIN_CHAIN, decodeInvoiceRequest, offerChains, type InvoiceRequest } from './invoice-request.js';
 import { decodeOffer, type Offer, type OfferFields } from './offer.js';
 import { signAndEncode } from './sign.js';
 import { decodeStaticInvoice, type StaticInvoice } from './static-invoice.js';
@@ -69,6 +69,10 @@ export function buildOffer(opts: BuildOfferOptions): Offer {
 export interface BuildInvoiceRequestOptions {
   readonly metadata: Uint8Array;
   readonly payerKey: PrivKey;
+  /**
+   * Default: omitted when the offer accepts bitcoin (absent means bitcoin), else the
+   * offer's first chain, written explicitly (as LDK: it omits only bitcoin).
+   */
   readonly chain?: ChainHash;
   readonly amount?: bigint;
   readonly features?: Uint8Array;
@@ -83,9 +87,11 @@ export interface BuildInvoiceRequestOptions {
 /** A signed invoice_request for `offer`, its offer records copied raw. */
 export function buildInvoiceRequest(offer: Pick<Offer, 'records'>, o: BuildInvoiceRequestOptions, aux?: Uint8Array): InvoiceRequest {
   return checked('buildInvoiceRequest', () => {
+    const chains = offerChains(readTable({ chains: OFFER_TABLE.chains }, offer.records));
+    const chain = o.chain ?? (chains.some((c) => equalBytes(c, BITCOIN_CHAIN)) ? undefined : chains[0]);
     const v: InvreqValues = {
       metadata: o.metadata,
-      chain: o.chain,
+      chain,
       amount: o.amount,
       features: o.features,
       quantity: o.quantity,

@@ -17,16 +17,22 @@ export interface Offer extends OfferFields, Parsed {
 /** Offer features this implementation understands: none are defined yet. */
 const KNOWN_OFFER_FEATURES: readonly number[] = [];
 
+/** Unknown even offer feature bits: a reader must not use such an offer. */
+export function unknownRequiredOfferFeatures(o: OfferFields): number[] {
+  return unknownRequiredBits(o.features, KNOWN_OFFER_FEATURES);
+}
+
 /**
- * The offer-reader rules of BOLT 12 that are about the offer alone (LDK applies the
- * same when it meets offer fields inside an invreq or static invoice):
- * chains non-empty if present; no unknown even feature; amount non-zero, bounded
- * (for bitcoin amounts) and accompanied by a description; a currency needs an
- * amount; an issuer id or at least one path.
+ * The offer-reader rules of BOLT 12 about the offer's own fields (LDK applies the
+ * same when it meets offer fields inside an invreq or static invoice): chains
+ * non-empty if present; amount non-zero, bounded (for bitcoin amounts) and with a
+ * description; a currency needs an amount; an issuer id or at least one path.
+ * Features are not checked here: deciding not to use an offer with unknown required
+ * features is the would-be payer's call (decodeOffer makes it); LDK does not refuse
+ * such offer fields when parsing an invreq or static invoice, and neither do we.
  */
 export function checkOfferFields(o: OfferFields, what = 'offer'): void {
   if (o.chains && o.chains.length === 0) fail(what, 'offer_chains has no entries');
-  if (unknownRequiredBits(o.features, KNOWN_OFFER_FEATURES).length > 0) fail(what, 'unknown required offer feature');
   if (o.amount !== undefined) {
     if (o.amount === 0n) fail(what, 'offer_amount is zero');
     if (o.currency === undefined && o.amount > MAX_VALUE_MSAT) fail(what, 'offer_amount too large');
@@ -39,11 +45,12 @@ export function checkOfferFields(o: OfferFields, what = 'offer'): void {
   if (o.issuerId === undefined && o.paths === undefined) fail(what, 'neither offer_issuer_id nor offer_paths');
 }
 
-/** Decodes offer bytes (the TLV stream). Throws DecodeError. */
+/** Decodes offer bytes with all offer-reader rules (features included). Throws DecodeError. */
 export function decodeOffer(input: Uint8Array): Offer {
   const { bytes, records, unknown } = parseObject(input, ALLOWED.offer, [OFFER_TABLE], 'offer');
   const fields = readTable(OFFER_TABLE, records);
   checkOfferFields(fields);
+  if (unknownRequiredOfferFeatures(fields).length > 0) fail('offer', 'unknown required offer feature');
   return { kind: 'offer', ...fields, bytes, records, unknown };
 }
 

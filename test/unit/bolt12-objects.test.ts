@@ -14,7 +14,7 @@ import {
   checkStaticInvoiceToPersist, checkStaticInvoiceToServe, decodeInvoice, decodeInvoiceRequest, decodeOffer,
   decodeStaticInvoice, expiresAt, featureBits, hasFeature, invoiceRequestToString, isExpired, offerIdOf,
   offerToString, parseInvoiceRequest, parseOffer, paymentPathsOf, relativeExpiryOf, sameOfferRecords, signAndEncode,
-  unknownRequiredInvoiceFeatures, verifyRecords, writeTable, OFFER_TABLE, STATIC_INVOICE_TABLE,
+  unknownRequiredInvoiceFeatures, unknownRequiredInvreqFeatures, unknownRequiredOfferFeatures, verifyRecords, writeTable, OFFER_TABLE, STATIC_INVOICE_TABLE,
   type StaticInvoice,
 } from '../../src/bolt12/index.js';
 import {
@@ -106,11 +106,21 @@ describe('invoice_request', () => {
     assert.equal(toHex(req.payerId), toHex(pubFromPriv(PAYER_KEY)));
     assert.ok(verifyRecords('invoice_request', req.records, req.signature, req.payerId));
   });
-  test('a regtest offer: no invreq_chain means the offer chain (LDK), bitcoin is refused', () => {
+  test('chains: absent invreq_chain means bitcoin (BOLT 12 and LDK), so a regtest offer needs it', () => {
     const base = { metadata: new Uint8Array(8), payerKey: PAYER_KEY, amount: 1000n };
-    assert.ok(buildInvoiceRequest(offer, base));
+    // The builder fills in the offer's chain when bitcoin is not offered.
+    assert.equal(toHex(buildInvoiceRequest(offer, base).chain!), toHex(REGTEST));
     assert.ok(buildInvoiceRequest(offer, { ...base, chain: REGTEST }));
     assert.throws(() => buildInvoiceRequest(offer, { ...base, chain: BITCOIN_CHAIN }), /invreq_chain not offered/);
+    // Hand-made request without invreq_chain for the regtest offer: rejected.
+    const req = buildInvoiceRequest(offer, base);
+    const noChain = signAndEncode('invoice_request', req.records.filter((r) => r.type !== T.invreqChain), PAYER_KEY);
+    assert.throws(() => decodeInvoiceRequest(noChain), /invreq_chain not offered/);
+    // A bitcoin offer: the builder omits invreq_chain; naming bitcoin explicitly is fine too.
+    const btc = buildOffer({ issuerId: pub(1) });
+    assert.equal(buildInvoiceRequest(btc, base).chain, undefined);
+    assert.ok(buildInvoiceRequest(btc, { ...base, chain: BITCOIN_CHAIN }));
+    assert.throws(() => buildInvoiceRequest(btc, { ...base, chain: REGTEST }), /invreq_chain not offered/);
   });
   test('amount and quantity rules', () => {
     const base = { metadata: new Uint8Array(8), payerKey: PAYER_KEY };
@@ -123,6 +133,11 @@ describe('invoice_request', () => {
     assert.throws(() => buildInvoiceRequest(priced, { ...base, quantity: 2n, amount: 1999n }), /below offer amount/);
     assert.ok(buildInvoiceRequest(priced, { ...base, quantity: 2n, amount: 2000n }));
     assert.throws(() => buildInvoiceRequest(offer, { ...base, amount: 1n, quantity: 1n }), /without quantity/);
+  });
+  test('unknown required invreq features parse (a server serves regardless) but are reported', () => {
+    const req = buildInvoiceRequest(offer, { metadata: new Uint8Array(8), payerKey: PAYER_KEY, amount: 1n, features: featureBits(58) });
+    assert.deepEqual(unknownRequiredInvreqFeatures(req), [58]);
+    assert.deepEqual(unknownRequiredInvreqFeatures(invoiceRequestFor(offer)), []);
   });
   test('tampering with any byte is detected', () => {
     const req = invoiceRequestFor(offer);
@@ -269,6 +284,12 @@ describe('static invoice: LDK parse rules (each re-signed so only the rule fails
     assert.equal(ok.offer.issuerId, undefined);
     const other = (r: TlvRecord[]) => swap(r).filter((x) => x.type !== 176n).concat(tlvRecord(176n, pub(0x67)));
     rejects(resign(inv, other, key(0x67)), /invoice_node_id not allowed/);
+  });
+  test('unknown required offer features: the static invoice parses, the offer alone does not', () => {
+    const d = decodeStaticInvoice(resign(inv, replace(tlvRecord(12n, featureBits(20)))));
+    assert.deepEqual(unknownRequiredOfferFeatures(d.offer), [20]);
+    const offerOnly = encodeTlvStream(d.records.filter((r) => r.type < 80n));
+    assert.throws(() => decodeOffer(offerOnly), /unknown required offer feature/);
   });
   test('unknown odd records are kept and signed', () => {
     const d = decodeStaticInvoice(resign(inv, replace(tlvRecord(3_000_000_001n, new Uint8Array([7])))));
