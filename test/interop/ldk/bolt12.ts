@@ -105,7 +105,7 @@ function offerFields(o: OfferLike): LdkOfferFields {
     bytes: o.write(),
     chains: o.chains().map((c) => Uint8Array.from(c)),
     features: featureBytes(o.offer_features()),
-    featuresRequireUnknown: o.offer_features().requires_unknown_bits(),
+    featuresRequireUnknown: !!o.offer_features().requires_unknown_bits(), // bindings return 0/1
     paths: o.paths().map((p) => p.write()),
     quantity: 'one',
   };
@@ -174,7 +174,7 @@ export function ldkReadInvoiceRequest(bytes: Uint8Array): LdkParsed<LdkInvoiceRe
     signature: Uint8Array.from(ir.signature()),
   };
   const a = ir.amount_msats();
-  if (a instanceof Option_u64Z_Some && ir.has_amount_msats()) out.amountMsat = a.some;
+  if (a instanceof Option_u64Z_Some && !!ir.has_amount_msats()) out.amountMsat = a.some;
   const q = ir.quantity();
   if (q instanceof Option_u64Z_Some) out.quantityRequested = q.some;
   const note = ir.payer_note();
