@@ -118,8 +118,15 @@ export class PluginProcess {
 
   /** Writes bytes to the plugin's stdin, honouring backpressure. */
   async writeRaw(data: Buffer | string): Promise<void> {
-    if (!this.child.stdin.write(data)) await once(this.child.stdin, 'drain');
+    if (!this.child.stdin.write(data)) {
+      // One shared wait: many concurrent writers must not each add a listener.
+      this.drain ??= once(this.child.stdin, 'drain').then(() => {
+        this.drain = undefined;
+      });
+      await this.drain;
+    }
   }
+  private drain: Promise<void> | undefined;
 
   send(message: Json): Promise<void> {
     return this.writeRaw(JSON.stringify(message) + '\n\n');
