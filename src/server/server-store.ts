@@ -18,7 +18,10 @@ export interface InvoiceRecord {
   persisted_reply_path: string | null;
   offer_id: string;
   created_at: number;
+  /** When the invoice expires (created_at + relative expiry). */
   expires_at: number;
+  /** The offer's own absolute expiry, 0 when it has none. */
+  offer_expires_at: number;
   stored_at: number;
   bytes: number;
 }

@@ -4,7 +4,7 @@
 // not through the plugin's server code, with LDK's byte formats (async-protocol.md).
 import { fromHex, toHex } from '../../src/codec/bytes.js';
 import { sha256 } from '../../src/crypto/hash.js';
-import { asPrivKey, pubFromPriv, randomPrivKey, type PrivKey } from '../../src/crypto/secp.js';
+import { asPrivKey, pubFromPriv, randomBytes, randomPrivKey, type PrivKey } from '../../src/crypto/secp.js';
 import { buildOffer, buildStaticInvoice, buildInvoiceRequest, type PaymentPath } from '../../src/bolt12/build.js';
 import type { Offer } from '../../src/bolt12/offer.js';
 import type { StaticInvoice } from '../../src/bolt12/static-invoice.js';
@@ -100,9 +100,17 @@ export class LdkPayer {
 
   /** Sends an invoice_request for `offer` to its first path; returns the reply path id and the request bytes. */
   request(offer: Offer, amount = 50_000n): { replyPathId: Uint8Array; invreq: Uint8Array } {
-    const req = buildInvoiceRequest(offer, { metadata: sha256(fromHex(toHex(offer.bytes).slice(0, 8))), payerKey: this.payerKey, chain: REGTEST, amount });
+    const q = this.prepare(offer, amount);
+    const r = q.send();
+    if (!r.ok) throw new Error(`send failed: ${r.error}`);
+    return q;
+  }
+
+  /** Builds a request (invreq, reply path, onion) to send later. */
+  prepare(offer: Offer, amount = 50_000n): { replyPathId: Uint8Array; invreq: Uint8Array; send: () => { ok: boolean; error?: string } } {
+    const req = buildInvoiceRequest(offer, { metadata: randomBytes(16), payerKey: this.payerKey, chain: REGTEST, amount });
     const reply = this.node.makePath({ via: [this.via] });
-    sendMsg(this.node, offer.paths![0]!, { kind: 'invoice_request', bytes: req.bytes }, reply.path);
-    return { replyPathId: reply.pathId, invreq: req.bytes };
+    const send = this.node.prepareSend(offer.paths![0]!, [encodeMessage({ kind: 'invoice_request', bytes: req.bytes })], { replyPath: reply.path });
+    return { replyPathId: reply.pathId, invreq: req.bytes, send };
   }
 }

@@ -69,7 +69,12 @@ export class ExternalNode extends SimNodeBase {
 
   /** Sends `records` to a blinded path, through `prefix` nodes (from our first peer to their intro). */
   send(path: BlindedPath, records: Array<{ type: bigint; value: Uint8Array }>, opts: { replyPath?: BlindedPath; prefix?: SimNodeBase[] } = {}): OnionOutcome {
+    return this.prepareSend(path, records, opts)();
+  }
+
+  /** Builds the packet now and returns a function that sends it (benchmarks build outside the timed part). */
+  prepareSend(path: BlindedPath, records: Array<{ type: bigint; value: Uint8Array }>, opts: { replyPath?: BlindedPath; prefix?: SimNodeBase[] } = {}): () => OnionOutcome {
     const { pathKey, packet } = simBuildToPath(this.priv, (opts.prefix ?? []).map((n) => n.id), path, records, this.net, opts.replyPath);
-    return this.processOnion(null, pathKey, packet);
+    return () => this.processOnion(null, pathKey, packet);
   }
 }

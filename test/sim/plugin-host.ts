@@ -44,7 +44,9 @@ export class PluginHost {
   private logWaiters: Array<{ re: RegExp; resolve: (l: LogLine) => void }> = [];
 
   constructor(script: string, args: string[], env: Record<string, string>, private readonly label: string) {
-    this.child = spawn(process.execPath, [script, ...args], {
+    // SIM_PLUGIN_NODE_ARGS: extra node flags for the plugin (e.g. --cpu-prof when profiling).
+    const nodeArgs = (process.env.SIM_PLUGIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });
