@@ -1,24 +1,18 @@
-// Fuzzing every BOLT 12 decoder with seeded random and mutated inputs: nothing but
-// DecodeError may come out, and whatever is accepted must re-encode consistently.
-// Two kinds of input: byte-level mutations (test/helpers/prng.ts `fuzz`) and
-// record-level ones that keep the TLV framing valid and re-sign, so the field
-// codecs and semantic rules behind the framing and the signature get exercised.
+// Fuzzing the BOLT 12 string and offer/invoice_request decoders with seeded random
+// and mutated inputs: nothing but DecodeError may come out, and whatever is accepted
+// must re-encode consistently. Two kinds of input: byte-level mutations
+// (test/helpers/prng.ts `fuzz`) and record-level ones (bolt12-fuzz-helpers.ts) that
+// keep the TLV framing valid and re-sign, so the field codecs and semantic rules
+// behind the framing and the signature get exercised.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../src/codec/bytes.js';
-import { DecodeError } from '../../src/codec/errors.js';
-import { encodeTlvStream, parseTlvStream, tlvRecord, type TlvRecord } from '../../src/codec/tlv.js';
-import type { PrivKey } from '../../src/crypto/secp.js';
-import {
-  buildInvoice, decodeBolt12, decodeInvoice, decodeInvoiceRequest, decodeOffer, decodeStaticInvoice, encodeBolt12,
-  encodeOfferFields, signAndEncode, T, type MessageName,
-} from '../../src/bolt12/index.js';
-import { fuzz, Prng } from '../helpers/prng.js';
+import { parseTlvStream } from '../../src/codec/tlv.js';
+import { decodeBolt12, decodeInvoiceRequest, decodeOffer, encodeBolt12, encodeOfferFields } from '../../src/bolt12/index.js';
+import { fuzz } from '../helpers/prng.js';
 import { loadVector } from '../helpers/vectors.js';
-import { ISSUER_KEY, NOW, PAYER_KEY, asyncOffer, invoiceRequestFor, paymentPath, staticInvoiceFor } from './bolt12-fixtures.js';
-
-const COUNT = 20_000;
-const isDecodeError = (e: unknown): boolean => e instanceof DecodeError;
+import { PAYER_KEY } from './bolt12-fixtures.js';
+import { COUNT, isDecodeError, offer, req, structured } from './bolt12-fuzz-helpers.js';
 
 const offerVectors = loadVector<{ bolt12: string }[]>('offers-test.json');
 const formatVectors = loadVector<{ string: string }[]>('format-string-test.json');
@@ -30,53 +24,6 @@ const dataOf = (s: string): Uint8Array | undefined => {
     return undefined;
   }
 };
-
-const offer = asyncOffer([tlvRecord(33n, new Uint8Array([1])), tlvRecord(1_000_000_033n, new Uint8Array([2]))]);
-const req = invoiceRequestFor(offer);
-const invoice = buildInvoice(req, { paymentPaths: [paymentPath(30)], createdAt: NOW, paymentHash: new Uint8Array(32).fill(5) }, ISSUER_KEY, new Uint8Array(32));
-const staticInv = staticInvoiceFor(offer);
-
-/**
- * Record-level mutation: pick one record and mutate its value (or drop it, or add a
- * random record), re-frame, and re-sign half of the time with the right key.
- */
-function structured(
-  seeds: readonly Uint8Array[],
-  decode: (b: Uint8Array) => unknown,
-  sign: { message: MessageName; key: PrivKey } | undefined,
-  { count, seed }: { count: number; seed: number },
-): { ok: number; rejected: number } {
-  const rng = new Prng(seed);
-  let ok = 0;
-  let rejected = 0;
-  for (let i = 0; i < count; i++) {
-    const recs: TlvRecord[] = [...parseTlvStream(seeds[rng.int(seeds.length)]!)];
-    const op = rng.int(5);
-    const j = rng.int(recs.length);
-    if (op <= 2) recs[j] = tlvRecord(recs[j]!.type, rng.mutate(recs[j]!.value));
-    else if (op === 3) recs.splice(j, 1);
-    else {
-      const t = [0n, 1n, 8n, 14n, 80n, 160n, 166n, 168n, 170n, 174n, 236n, 238n, 241n, 1001n, 3_000_000_001n][rng.int(15)]!;
-      if (!recs.some((r) => r.type === t)) recs.push(tlvRecord(t, rng.bytes(rng.int(40))));
-    }
-    let input: Uint8Array;
-    try {
-      input = sign && rng.int(2) === 0 ? signAndEncode(sign.message, recs, sign.key, new Uint8Array(32)) : encodeTlvStream(recs);
-    } catch (e) {
-      // signing an empty stream is not a decoder's concern
-      if (e instanceof RangeError) continue;
-      throw e;
-    }
-    try {
-      decode(input);
-      ok++;
-    } catch (e) {
-      if (!isDecodeError(e)) throw new Error(`unexpected ${String(e)} on ${toHex(input)}`, { cause: e });
-      rejected++;
-    }
-  }
-  return { ok, rejected };
-}
 
 describe('bolt12 fuzz', { timeout: 60_000 }, () => {
   test('bech32 strings', () => {
@@ -119,7 +66,7 @@ describe('bolt12 fuzz', { timeout: 60_000 }, () => {
         return false;
       }
     });
-    const s = structured(framed, check, undefined, { count: 5000, seed: 1203 });
+    const s = structured(framed, check, undefined, { count: 2500, seed: 1203 });
     assert.ok(r.ok > 100 && r.rejected > 1000, JSON.stringify(r));
     assert.ok(s.ok > 100, JSON.stringify(s));
   });
@@ -127,24 +74,8 @@ describe('bolt12 fuzz', { timeout: 60_000 }, () => {
   test('invoice_request', () => {
     const seeds = [req.bytes, ...sigVectors.filter((c) => c.bolt12).map((c) => dataOf(c.bolt12!)!)];
     const r = fuzz(seeds, decodeInvoiceRequest, isDecodeError, { count: COUNT, seed: 1204, maxLen: 400 });
-    const s = structured([req.bytes], decodeInvoiceRequest, { message: 'invoice_request', key: PAYER_KEY }, { count: 5000, seed: 1205 });
+    const s = structured([req.bytes], decodeInvoiceRequest, { message: 'invoice_request', key: PAYER_KEY }, { count: 2500, seed: 1205 });
     assert.ok(r.rejected > 1000, JSON.stringify(r));
-    assert.ok(s.ok > 100 && s.rejected > 100, JSON.stringify(s));
-  });
-
-  test('invoice', () => {
-    const r = fuzz([invoice.bytes], decodeInvoice, isDecodeError, { count: COUNT, seed: 1206, maxLen: 600 });
-    const s = structured([invoice.bytes], decodeInvoice, { message: 'invoice', key: ISSUER_KEY }, { count: 5000, seed: 1207 });
-    assert.ok(r.rejected > 1000, JSON.stringify(r));
-    assert.ok(s.ok > 100 && s.rejected > 100, JSON.stringify(s));
-  });
-
-  test('static invoice', () => {
-    const r = fuzz([staticInv.bytes], decodeStaticInvoice, isDecodeError, { count: COUNT, seed: 1208, maxLen: 600 });
-    const s = structured([staticInv.bytes], decodeStaticInvoice, { message: 'static_invoice', key: ISSUER_KEY }, { count: 5000, seed: 1209 });
-    assert.ok(r.rejected > 1000, JSON.stringify(r));
-    assert.ok(s.ok > 100 && s.rejected > 100, JSON.stringify(s));
-    // The unsigned signature record must not be what makes mutated invoices fail.
-    assert.ok(staticInv.records.some((x) => x.type === T.signature));
+    assert.ok(s.ok > 50 && s.rejected > 50, JSON.stringify(s));
   });
 });
