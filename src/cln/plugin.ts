@@ -79,6 +79,13 @@ export type ShutdownHandler = (reason: string) => void | Promise<void>;
 export interface HookOptions {
   /** Answer when the handler throws or returns something unusable. Default `{"result":"continue"}`. */
   fallback?: Record<string, unknown>;
+  /**
+   * Answer `fallback` if the handler has not settled after this many ms
+   * (its late result is then logged and dropped). lightningd has no hook
+   * timeout: an unanswered hook holds that message's chain forever. Off by
+   * default because for some hooks a late `continue` is not harmless.
+   */
+  timeoutMs?: number;
 }
 
 export interface PluginOptions {
@@ -114,7 +121,7 @@ export class Plugin {
   readonly rpc: RpcClient;
 
   private readonly methods = new Map<string, { handler: MethodHandler<any>; names: string[] }>();
-  private readonly hooks = new Map<string, { handler: HookHandler<any>; fallback: Record<string, unknown> }>();
+  private readonly hooks = new Map<string, { handler: HookHandler<any>; fallback: Record<string, unknown>; timeoutMs: number | undefined }>();
   private readonly subscriptions = new Map<string, NotificationHandler>();
   private readonly initHandlers: InitHandler[] = [];
   private readonly shutdownHandlers: ShutdownHandler[] = [];
@@ -165,7 +172,7 @@ export class Plugin {
   /** Handles the hook `name` (declared in the manifest's `hooks`). */
   hook<P = Params>(name: string, handler: HookHandler<P>, options: HookOptions = {}): this {
     if (this.hooks.has(name)) throw new Error(`hook ${name} already has a handler`);
-    this.hooks.set(name, { handler, fallback: options.fallback ?? CONTINUE });
+    this.hooks.set(name, { handler, fallback: options.fallback ?? CONTINUE, timeoutMs: options.timeoutMs });
     return this;
   }
 
@@ -335,7 +342,7 @@ export class Plugin {
     }
     const hook = this.hooks.get(msg.method);
     if (hook) {
-      void this.handleHook(msg, hook.handler, hook.fallback);
+      void this.handleHook(msg, hook.handler, hook.fallback, hook.timeoutMs);
       return;
     }
     const method = this.methods.get(msg.method);
@@ -408,27 +415,47 @@ export class Plugin {
     return { id: msg.id as JsonRpcId, method: msg.method, request: msg, plugin: this, rpc: this.rpc, log: this.log };
   }
 
-  private async handleHook(msg: Incoming, handler: HookHandler<any>, fallback: Record<string, unknown>): Promise<void> {
+  private async handleHook(msg: Incoming, handler: HookHandler<any>, fallback: Record<string, unknown>, timeoutMs: number | undefined): Promise<void> {
     const id = msg.id as JsonRpcId;
-    let answer: Record<string, unknown>;
+    // The one place a hook gets answered; `answered` makes it exactly once
+    // even when a timeout and a late handler race.
+    let answered = false;
+    const answer = (body: Record<string, unknown>): void => {
+      if (answered) return;
+      answered = true;
+      try {
+        this.respond(id, body);
+      } catch (e) {
+        // Unserialisable answer (BigInt, cycle): still answer.
+        this.log.broken(`hook ${msg.method}: cannot serialise the answer (${describeError(e)}); answering ${JSON.stringify(fallback)}`);
+        this.respond(id, fallback);
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    if (timeoutMs !== undefined && timeoutMs > 0) {
+      timer = setTimeout(() => {
+        this.log.unusual(`hook ${msg.method} (id ${JSON.stringify(id)}) still running after ${timeoutMs} ms; answering ${JSON.stringify(fallback)}`);
+        answer(fallback);
+      }, timeoutMs);
+    }
+    let body: Record<string, unknown>;
     try {
       const r = await handler(isPlainObject(msg.params) ? msg.params : {}, this.context(msg));
-      if (r === undefined) answer = CONTINUE;
-      else if (typeof r === 'string') answer = { result: r };
-      else if (isPlainObject(r)) answer = r;
+      if (r === undefined) body = CONTINUE;
+      else if (typeof r === 'string') body = { result: r };
+      else if (isPlainObject(r)) body = r;
       else throw new TypeError(`hook handler returned ${JSON.stringify(r)}, not an object or string`);
     } catch (e) {
       this.log.broken(`hook ${msg.method} (id ${JSON.stringify(id)}) failed, answering ${JSON.stringify(fallback)}: ${describeError(e)}`);
       if (e instanceof Error && e.stack) this.log.debug(e.stack);
-      answer = fallback;
+      body = fallback;
     }
-    try {
-      this.respond(id, answer);
-    } catch (e) {
-      // Unserialisable answer (BigInt, cycle): still answer exactly once.
-      this.log.broken(`hook ${msg.method}: cannot serialise the answer (${describeError(e)}); answering ${JSON.stringify(fallback)}`);
-      this.respond(id, fallback);
+    clearTimeout(timer);
+    if (answered) {
+      this.log.debug(`hook ${msg.method} (id ${JSON.stringify(id)}) finished after its timeout; result dropped`);
+      return;
     }
+    answer(body);
   }
 
   private async handleMethod(msg: Incoming, handler: MethodHandler<any>, names: string[]): Promise<void> {

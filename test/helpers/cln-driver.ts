@@ -55,7 +55,9 @@ export class PluginProcess {
     child.stderr.on('data', (s: string) => (this.stderr += s));
     // A plugin that dies makes writes fail with EPIPE; tests look at `exited`.
     child.stdin.on('error', () => undefined);
-    this.exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    // 'close', not 'exit': 'exit' can fire before the last stdout/stderr
+    // bytes have been read, and tests look at those after the exit.
+    this.exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   }
 
   static spawn(args: string[] = [], script = TEST_PLUGIN): PluginProcess {

@@ -122,7 +122,16 @@ function testPlugin(mode: string): Plugin {
         return hop(params.delay ?? 0).then(() => ({ result: 'continue', n: params.n, id: ctx.id, initialized: p.initialized, ...digest(params.blob) }));
     }
   });
-  p.hook('onion_message_recv_secret', () => ({ result: 'continue' }));
+  // A hook with a safety timeout: 'hang' never settles, 'late' settles after the timeout.
+  p.hook<{ mode?: string }>(
+    'onion_message_recv_secret',
+    async (params) => {
+      if (params.mode === 'hang') await new Promise(() => undefined);
+      if (params.mode === 'late') await delay(600);
+      return { result: params.mode === 'late' ? 'handled' : 'continue' };
+    },
+    { timeoutMs: 300 },
+  );
 
   p.subscribe('onionmessage_forward_fail', (payload) => {
     seen.set('onionmessage_forward_fail', payload);

@@ -160,6 +160,19 @@ test('a hook handler that throws, rejects or returns junk is answered {"result":
   assert.ok(p.messages.every((m) => m.error === undefined || !String(m.id).startsWith('hook:')));
 });
 
+test('a hook with timeoutMs that hangs or settles late is answered its fallback exactly once', T, async () => {
+  const p = spawnPlugin();
+  await p.handshake();
+  const hang = await p.request('onion_message_recv_secret', { mode: 'hang' }, 'hook:hang');
+  assert.deepEqual(hang.result, { result: 'continue' });
+  const late = await p.request('onion_message_recv_secret', { mode: 'late' }, 'hook:late');
+  assert.deepEqual(late.result, { result: 'continue' });
+  await p.waitForLog((l) => l.level === 'debug' && l.message.includes('"hook:late"') && /after its timeout/.test(l.message));
+  assert.equal(answersTo(p, 'hook:hang').length, 1);
+  assert.equal(answersTo(p, 'hook:late').length, 1);
+  assert.deepEqual((await p.request('onion_message_recv_secret', {})).result, { result: 'continue' });
+});
+
 test('methods: RpcError keeps its code/message/data; other throws are -32603; unknown method -32601; positional params', T, async () => {
   const p = spawnPlugin();
   await p.handshake();
