@@ -73,7 +73,9 @@ export function bigIntToBytes(v: bigint, len: number): Uint8Array {
 }
 
 const enc = new TextEncoder();
-const dec = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is content, not a marker; dropping it would change a
+// field's value (and its re-encoding) compared with the bytes that were signed.
+const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function utf8(s: string): Uint8Array {
   return enc.encode(s);
 }
