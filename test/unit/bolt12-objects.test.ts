@@ -12,7 +12,7 @@ import {
   BITCOIN_CHAIN, Bolt12BuildError, FEATURE, MAX_STATIC_INVOICE_SIZE_BYTES, STATIC_INVOICE_DEFAULT_RELATIVE_EXPIRY, T,
   buildInvoice, buildInvoiceRequest, buildOffer, buildStaticInvoice, checkStaticInvoiceForPayment,
   checkStaticInvoiceToPersist, checkStaticInvoiceToServe, decodeInvoice, decodeInvoiceRequest, decodeOffer,
-  decodeStaticInvoice, expiresAt, featureBits, hasFeature, invoiceRequestToString, isExpired, offerIdOf,
+  decodeStaticInvoice, encodeOfferFields, expiresAt, featureBits, hasFeature, invoiceRequestToString, isExpired, offerIdOf,
   offerToString, parseInvoiceRequest, parseOffer, paymentPathsOf, relativeExpiryOf, sameOfferRecords, signAndEncode,
   unknownRequiredInvoiceFeatures, unknownRequiredInvreqFeatures, unknownRequiredOfferFeatures, verifyRecords, writeTable, OFFER_TABLE, STATIC_INVOICE_TABLE,
   type StaticInvoice,
@@ -71,6 +71,12 @@ describe('offer', () => {
     assert.equal(isExpired(o, NOW + 365n * 86400n), false);
     assert.equal(isExpired(o, NOW + 365n * 86400n + 1n), true);
     assert.equal(isExpired(buildOffer({ issuerId: pub(1) }), 2 ** 40), false);
+  });
+  test('a description starting with U+FEFF keeps it (strict UTF-8 without BOM stripping)', () => {
+    const o = buildOffer({ issuerId: pub(1), description: '\ufeffcoffee' });
+    assert.equal(o.description, '\ufeffcoffee');
+    assert.equal(toHex(o.records.find((r) => r.type === T.offerDescription)!.value), 'efbbbf636f66666565');
+    assert.equal(toHex(encodeOfferFields(o, o.unknown)), toHex(o.bytes));
   });
   test('decoded objects do not alias the caller buffer', () => {
     const o = asyncOffer();
