@@ -16,7 +16,6 @@
 // can't hit any of these.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Network } from 'lightningdevkit';
 import { fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
 import { tlvRecord } from '../../src/codec/tlv.js';
 import { taggedHash } from '../../src/crypto/hash.js';
@@ -272,4 +271,3 @@ describe('we read LDK-built invoice requests', () => {
   });
 });
 
-void Network;

@@ -7,7 +7,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BigEndianScalar,
-  BlindedMessagePath,
   IntroductionNode_DirectedShortChannelId,
   IntroductionNode_NodeId,
   Option_BigEndianScalarZ,
@@ -365,5 +364,3 @@ describe('LDK peels the BOLT 4 blinded-onion-message vector', () => {
   });
 });
 
-// Keep the LDK object types referenced so an API rename in the bindings fails to compile here.
-void BlindedMessagePath;

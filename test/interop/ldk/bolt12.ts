@@ -16,7 +16,6 @@ import {
   ExpandedKey,
   HeldHtlcAvailable,
   InvoiceRequest,
-  Network,
   Nonce,
   Offer,
   OfferFeatures,
@@ -49,7 +48,7 @@ import { CommonBase } from 'lightningdevkit/structs/CommonBase.mjs';
 import { utf8 } from '../../../src/codec/bytes.js';
 import { sha256 } from '../../../src/crypto/hash.js';
 import { TestEntropy } from './adapters.js';
-import { LdkError, ldkReadBlindedPath } from './onion.js';
+import { LdkError } from './onion.js';
 
 const isNullOpaque = (o: object | null | undefined): boolean => o == null || (o as unknown as { ptr: bigint }).ptr === 0n;
 const isAbsentKey = (k: Uint8Array): boolean => k.length === 0 || k.every((b) => b === 0);
