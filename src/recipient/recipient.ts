@@ -1,9 +1,34 @@
-// Placeholder wiring until the recipient role lands: every recipient RPC answers with
-// a clear error. Replaced by the real role (issue 5).
-import { RpcError } from '../cln/errors.js';
-import type { Store } from '../store/store.js';
-import type { Transport } from '../transport/transport.js';
+// The async recipient role (R), as LDK's recipient behaves (async-protocol.md §7):
+// keeps a cache of offers built with a static invoice server, so that
+// `lightning-cli asyncoffer` has an offer payers can use while this node is offline.
+// Decides and persists here; the pure rules live in cache.ts, building in
+// invoice-maker.ts, and the transport sends.
+import { fromHex, toHex } from '../codec/bytes.js';
+import { offerToString, decodeOffer } from '../bolt12/offer.js';
+import { sameOfferRecords } from '../bolt12/offer-id.js';
+import { decodeInvoiceRequest, verifyInvoiceRequestSignature } from '../bolt12/invoice-request.js';
+import type { NonEmpty } from '../bolt12/build.js';
+import { RpcError, JSONRPC_INVALID_PARAMS } from '../cln/errors.js';
+import { sha256 } from '../crypto/hash.js';
+import { randomBytes } from '../crypto/secp.js';
+import type { InvoiceRequestMessage, OfferPathsMessage } from '../messages/types.js';
+import { decodeBlindedPath, encodeBlindedPath, encodeBlindedPaths } from '../onion/blinded_path.js';
+import type { BlindedPath } from '../onion/types.js';
+import type { Store, StoreOp } from '../store/store.js';
+import type { PathContext } from '../transport/context.js';
+import type { Inbound, Transport } from '../transport/transport.js';
+import { OfferCache, offerTagOf, type SlotRecord } from './cache.js';
+import {
+  BACKOFF_AFTER_UNANSWERED, DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_BACKOFF_TICKS, MAX_OFFER_COUNT, MAX_REQUEST_COPIES,
+  MAX_UPDATE_ATTEMPTS, OFFER_PATHS_REPLY_LIFETIME,
+} from './constants.js';
+import { InvoiceMaker, offerIdHex, type MadeInvoice } from './invoice-maker.js';
+import { newOfferNonce } from './keys.js';
+import { RecipientStore, type ServerConfig } from './recipient-store.js';
 import type { RecipientRole } from './role.js';
+import { Serial } from './serial.js';
+import { parseServerPaths, serverPathsToHex, ServerPathsError } from './server-paths.js';
+import { slotView } from './status.js';
 
 export interface RecipientDeps {
   transport: Transport;
@@ -12,19 +37,447 @@ export interface RecipientDeps {
   log: { debug(m: string): void; info(m: string): void; unusual(m: string): void };
   now: () => number;
   options: Readonly<Record<string, unknown>>;
+  /** Timer period; defaults to ASYNCPAY_DEV_TICK_MS or LDK's 60 s. */
+  tickMs?: number;
 }
 
-export function createRecipient(_deps: RecipientDeps): RecipientRole {
-  const notYet = async (): Promise<never> => {
-    throw new RpcError(-1, 'the async recipient role is not implemented yet');
-  };
-  return {
-    start: async () => {},
-    stop: async () => {},
-    handle: async () => false,
-    onPeerConnected: () => {},
-    asyncOffer: notYet,
-    setServer: notYet,
-    status: notYet,
-  };
+/** `asyncoffer` errors: no offer can be handed out yet; `data.state` says why. */
+export const ERR_NO_SERVER = 1920;
+export const ERR_NO_OFFER_YET = 1921;
+
+type Ctx<K extends PathContext['kind']> = Extract<PathContext, { kind: K }>;
+
+export function createRecipient(deps: RecipientDeps): RecipientRole {
+  return new AsyncRecipient(deps);
+}
+
+function tickMsFromEnv(): number {
+  const v = Number(process.env.ASYNCPAY_DEV_TICK_MS);
+  return Number.isInteger(v) && v > 0 ? v : DEFAULT_TICK_MS;
+}
+
+class AsyncRecipient implements RecipientRole {
+  private readonly db: RecipientStore;
+  private readonly maker: InvoiceMaker;
+  private readonly serial = new Serial();
+  private readonly count: number;
+  private readonly tickMs: number;
+  private cache: OfferCache;
+  private server: ServerConfig | undefined;
+  private serverPaths: BlindedPath[] = [];
+  private configError: string | null = null;
+  /** LDK's offer_paths_request_attempts: checks that sent, since the last tick. Not persisted (LDK neither). */
+  private attempts = 0;
+  /** Requests sent since the server last answered usefully, and ticks still to skip. */
+  private unanswered = 0;
+  private backoffTicks = 0;
+  private ignored = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly d: RecipientDeps) {
+    this.db = new RecipientStore(d.store);
+    this.maker = new InvoiceMaker(d.transport, d.rpc, d.now);
+    this.tickMs = d.tickMs ?? tickMsFromEnv();
+    const n = Number(d.options['asyncpay-offer-count'] ?? DEFAULT_OFFER_COUNT);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_OFFER_COUNT) {
+      d.log.unusual(`asyncpay-offer-count must be 1..${MAX_OFFER_COUNT}; using ${DEFAULT_OFFER_COUNT}`);
+      this.count = DEFAULT_OFFER_COUNT;
+    } else this.count = n;
+    this.cache = new OfferCache(this.count);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async start(): Promise<void> {
+    this.server = await this.db.getServer();
+    this.cache = new OfferCache(this.count, await this.db.listSlots());
+    if (this.server) this.serverPaths = this.server.paths.map((h) => decodeBlindedPath(fromHex(h)));
+    const opt = String(this.d.options['asyncpay-server-paths'] ?? '').trim();
+    if (opt && opt !== this.server?.option_value) {
+      try {
+        await this.configure(serverPathsToHex(parseServerPaths(opt)), opt);
+      } catch (e) {
+        this.configError = `asyncpay-server-paths: ${(e as Error).message}`;
+        this.d.log.unusual(`${this.configError}; not acting as async recipient with it`);
+      }
+    }
+    if (this.server) {
+      // Slots of an older, smaller or crashed configuration: make sure 0..count-1 exist.
+      const created = this.cache.ensureSlots();
+      await this.db.batch(created.map((r) => this.db.putSlotOp(r)));
+      this.d.log.info(`async recipient: ${this.serverPaths.length} server path(s), ${this.count} offer slot(s)`);
+    }
+    // First check right away (LDK also checks on every peer connection), then every tick.
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.serial.run(async () => {});
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.job('timer tick', () => this.tick()).finally(() => this.schedule(this.tickMs));
+    }, ms);
+  }
+
+  /** Runs a state-changing job in turn; a failure is logged, never thrown at the runtime. */
+  private job<T>(what: string, f: () => Promise<T>): Promise<T | undefined> {
+    return this.serial.run(f).catch((e) => {
+      this.d.log.unusual(`async recipient: ${what} failed: ${(e as Error).stack ?? String(e)}`);
+      return undefined;
+    });
+  }
+
+  onPeerConnected(_peerId: string): void {
+    // LDK re-checks offer paths on every connection (a server unreachable before may be now).
+    if (this.server) void this.job('peer connection check', () => this.checkOffers(false));
+  }
+
+  // ------------------------------------------------------------------ persistence
+
+  private async persist(changed: readonly SlotRecord[], deleted: readonly number[] = []): Promise<void> {
+    const ops: StoreOp[] = [...changed.map((r) => this.db.putSlotOp(r)), ...deleted.map((s) => this.db.delSlotOp(s))];
+    await this.db.batch(ops);
+  }
+
+  private async prune(now: number): Promise<boolean> {
+    const { changed, deleted, removedOffer } = this.cache.prune(now);
+    for (const r of changed) this.d.log.info(`async offer ${r.expired_offer_id} in slot ${r.slot} expired; requesting a replacement`);
+    await this.persist(changed, deleted);
+    return removedOffer;
+  }
+
+  private async slotError(r: SlotRecord, msg: string): Promise<void> {
+    r.last_error = msg;
+    r.last_error_at = this.d.now();
+    await this.persist([r]);
+    this.d.log.info(`async recipient slot ${r.slot}: ${msg}`);
+  }
+
+  /** Replaces the server configuration; new paths restart the cycle with an empty cache. */
+  private async configure(paths: string[], optionValue: string | null): Promise<boolean> {
+    const same = this.server !== undefined && this.server.paths.length === paths.length && this.server.paths.every((p, i) => p === paths[i]);
+    if (same) {
+      if (optionValue !== null && this.server!.option_value !== optionValue) {
+        this.server = { ...this.server!, option_value: optionValue };
+        await this.db.batch([this.db.putServerOp(this.server)]);
+      }
+      return false;
+    }
+    const cfg: ServerConfig = { paths, set_at: this.d.now(), option_value: optionValue ?? this.server?.option_value ?? null };
+    const fresh = new OfferCache(this.count);
+    const slots = fresh.ensureSlots();
+    // One batch: the old cache and the new server never coexist on disk.
+    await this.db.batch([
+      ...this.cache.all().map((r) => this.db.delSlotOp(r.slot)),
+      this.db.putServerOp(cfg),
+      ...slots.map((r) => this.db.putSlotOp(r)),
+    ]);
+    this.server = cfg;
+    this.serverPaths = paths.map((h) => decodeBlindedPath(fromHex(h)));
+    this.cache = fresh;
+    this.attempts = 0;
+    this.unanswered = 0;
+    this.backoffTicks = 0;
+    this.configError = null;
+    this.d.log.info(`static invoice server set (${paths.length} path(s)); offer cache restarted with ${this.count} slot(s)`);
+    return true;
+  }
+
+  // ------------------------------------------------------------------ timers (LDK §7.3, §7.5)
+
+  private async tick(): Promise<void> {
+    if (!this.server) return;
+    if (this.backoffTicks > 0) this.backoffTicks--;
+    await this.checkOffers(true);
+    await this.refreshInvoices();
+  }
+
+  /** One offer-paths check (LDK check_refresh_async_offers): at most one slot requested. */
+  private async checkOffers(timerTick: boolean): Promise<void> {
+    if (!this.server) return;
+    const now = this.d.now();
+    const removed = await this.prune(now);
+    if (timerTick || removed) this.attempts = 0;
+    if (this.attempts >= MAX_UPDATE_ATTEMPTS || this.backoffTicks > 0) return;
+    const slot = this.cache.needsNewOfferSlot(now);
+    if (slot === undefined) return;
+    await this.requestOfferPaths(slot, now);
+  }
+
+  private async requestOfferPaths(slot: number, now: number): Promise<void> {
+    const rec = this.cache.get(slot)!;
+    const nonce = randomBytes(8);
+    let reply: BlindedPath;
+    try {
+      reply = await this.d.transport.createPath({ kind: 'offer_paths_reply', slot, expiresAt: now + OFFER_PATHS_REPLY_LIFETIME, nonce });
+    } catch (e) {
+      // LDK: no reply path, nothing sent, no attempt counted.
+      return this.slotError(rec, `cannot create a reply path for offer_paths_request: ${(e as Error).message}`);
+    }
+    this.attempts++;
+    this.cache.recordRequest(slot, toHex(nonce), now);
+    // Persist the nonce before sending: the answer may arrive at once.
+    await this.persist([rec]);
+    const errors: string[] = [];
+    let sent = 0;
+    for (const path of this.serverPaths.slice(0, MAX_REQUEST_COPIES)) {
+      try {
+        await this.d.transport.send(path, { kind: 'offer_paths_request', invoiceSlot: slot }, { replyPath: reply });
+        sent++;
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    this.unanswered++;
+    if (this.unanswered >= BACKOFF_AFTER_UNANSWERED) {
+      this.backoffTicks = Math.min(2 ** (this.unanswered - BACKOFF_AFTER_UNANSWERED), MAX_BACKOFF_TICKS);
+    }
+    if (sent === 0) return this.slotError(rec, `could not send offer_paths_request: ${errors[0] ?? 'no server path'}`);
+    if (this.unanswered > 1) {
+      await this.slotError(rec, `the server has not answered ${this.unanswered - 1} earlier offer_paths_request(s)${this.backoffTicks ? `; backing off ${this.backoffTicks} tick(s)` : ''}`);
+    }
+    this.d.log.debug(`sent offer_paths_request for slot ${slot} over ${sent} server path(s)`);
+  }
+
+  /** Re-sends invoices of pending offers (every tick) and of used offers confirmed > 2 h ago. */
+  private async refreshInvoices(): Promise<void> {
+    for (const rec of this.cache.needingInvoiceRefresh(this.d.now())) {
+      const o = rec.offer!;
+      const updatePath = decodeBlindedPath(fromHex(o.update_path));
+      let made: MadeInvoice;
+      try {
+        made = await this.maker.makeInvoice(rec.slot, decodeOffer(fromHex(o.offer)), fromHex(o.nonce), updatePath);
+      } catch (e) {
+        await this.slotError(rec, `cannot build a fresh static invoice: ${(e as Error).message}`);
+        continue;
+      }
+      this.d.log.debug(`refreshing the static invoice of slot ${rec.slot} (${rec.state})`);
+      await this.sendInvoice(rec, made, updatePath);
+    }
+  }
+
+  /** serve_static_invoice over the server's update path, with our confirmation reply path. */
+  private async sendInvoice(rec: SlotRecord, made: MadeInvoice, updatePath: BlindedPath): Promise<void> {
+    const o = rec.offer!;
+    try {
+      const reply = await this.d.transport.createPath({
+        kind: 'persisted_reply',
+        slot: rec.slot,
+        createdAt: made.createdAt,
+        offerTag: fromHex(offerTagOf(o.offer_id)),
+      });
+      await this.d.transport.send(
+        updatePath,
+        { kind: 'serve_static_invoice', invoice: made.invoice.bytes, forwardInvoiceRequestPath: made.forwardPath },
+        { replyPath: reply },
+      );
+    } catch (e) {
+      return this.slotError(rec, `could not send serve_static_invoice: ${(e as Error).message}`);
+    }
+    o.sent_invoice_created_at = made.createdAt;
+    o.sent_at = this.d.now();
+    o.invoices_sent++;
+    rec.last_error = null;
+    rec.last_error_at = null;
+    await this.persist([rec]);
+    this.d.log.debug(`sent serve_static_invoice for slot ${rec.slot} (${made.invoice.bytes.length} bytes, forward path intro: ${made.forwardIntro})`);
+  }
+
+  // ------------------------------------------------------------------ inbound messages
+
+  async handle(m: Inbound): Promise<boolean> {
+    const c = m.context;
+    switch (c.kind) {
+      case 'offer_paths_reply':
+      case 'persisted_reply':
+      case 'forwarded_invreq':
+      case 'held_htlc':
+        break;
+      default:
+        return false;
+    }
+    await this.job(`handling ${m.message.kind}`, async () => {
+      const msg = m.message;
+      if (c.kind === 'offer_paths_reply' && msg.kind === 'offer_paths') return this.onOfferPaths(c, msg, m.replyPath);
+      if (c.kind === 'persisted_reply' && msg.kind === 'static_invoice_persisted') return this.onPersisted(c);
+      if (c.kind === 'forwarded_invreq' && msg.kind === 'invoice_request') return this.onForwardedInvreq(c, msg);
+      if (c.kind === 'held_htlc' && msg.kind === 'held_htlc_available') return this.onHeldHtlc(c);
+      return this.ignore(`${msg.kind} on a ${c.kind} path is not what that path is for`);
+    });
+    return true;
+  }
+
+  private ignore(why: string): void {
+    this.ignored++;
+    this.d.log.debug(`async recipient ignored ${why}`);
+  }
+
+  /** LDK handle_offer_paths (§4.3 checks, §7.4 building). */
+  private async onOfferPaths(ctx: Ctx<'offer_paths_reply'>, msg: OfferPathsMessage, replyPath: BlindedPath | undefined): Promise<void> {
+    const now = this.d.now();
+    const slot = ctx.slot;
+    const no = (why: string) => this.ignore(`offer_paths for slot ${slot}: ${why}`);
+    if (!replyPath) return no('no reply path to send the invoice over');
+    if (!this.server) return no('no static invoice server configured');
+    if (!this.cache.isOutstanding(slot, toHex(ctx.nonce))) return no('not an answer to a request we are waiting on (stale or never sent)');
+    await this.prune(now);
+    if (!this.cache.slotNeedsOffer(slot, now)) return no(`slot is ${this.cache.get(slot)?.state ?? 'unknown'} and needs no offer`);
+    if (!OfferCache.pathsExpiryAcceptable(msg.pathsAbsoluteExpiry, now)) {
+      return no(`paths expire at ${msg.pathsAbsoluteExpiry}, less than 90 days from now (${now})`);
+    }
+    if (msg.paths.length === 0) return no('empty path list');
+    const pathsHash = toHex(sha256(encodeBlindedPaths(msg.paths)));
+    if (this.cache.hasOfferWithPaths(pathsHash)) return no('same paths as an offer we already hold');
+    // A usable answer: the server is alive.
+    this.unanswered = 0;
+    this.backoffTicks = 0;
+    const rec = this.cache.get(slot)!;
+    const nonce = newOfferNonce();
+    let made: MadeInvoice;
+    let offer;
+    try {
+      offer = await this.maker.buildOffer(msg.paths as NonEmpty<BlindedPath>, msg.pathsAbsoluteExpiry, nonce);
+      made = await this.maker.makeInvoice(slot, offer, nonce, replyPath);
+    } catch (e) {
+      return this.slotError(rec, `cannot build an offer and static invoice: ${(e as Error).message}`);
+    }
+    this.cache.cachePending(slot, {
+      offer: toHex(offer.bytes),
+      offer_id: offerIdHex(offer),
+      nonce: toHex(nonce),
+      update_path: toHex(encodeBlindedPath(replyPath)),
+      paths_hash: pathsHash,
+      created_at: now,
+      expires_at: offer.absoluteExpiry === undefined ? null : Number(offer.absoluteExpiry),
+    });
+    // Persisted before sending: after a crash the pending offer's invoice is re-sent.
+    await this.persist([rec]);
+    this.d.log.info(`built async offer ${rec.offer!.offer_id} for slot ${slot}; sending its static invoice to the server`);
+    await this.sendInvoice(rec, made, replyPath);
+  }
+
+  /** LDK §7.6. */
+  private async onPersisted(ctx: Ctx<'persisted_reply'>): Promise<void> {
+    const rec = this.cache.findByTag(toHex(ctx.offerTag));
+    if (!rec) return this.ignore(`static_invoice_persisted for an offer we do not hold (tag ${toHex(ctx.offerTag)}, slot ${ctx.slot})`);
+    const before = rec.state;
+    this.cache.confirm(rec, ctx.createdAt);
+    await this.persist([rec]);
+    if (before === 'awaiting_confirmation') this.d.log.info(`async offer ${rec.offer!.offer_id} in slot ${rec.slot} is ready`);
+    else this.d.log.debug(`static invoice of slot ${rec.slot} (${rec.state}) confirmed again, created_at ${ctx.createdAt}`);
+  }
+
+  /**
+   * A payer's invoice_request the server forwarded while we are online. Answering it
+   * with a BOLT 12 invoice (and receiving the payment) is not part of this role yet;
+   * the server has already answered the payer with our static invoice.
+   */
+  private async onForwardedInvreq(ctx: Ctx<'forwarded_invreq'>, msg: InvoiceRequestMessage): Promise<void> {
+    const rec = this.cache.findByTag(toHex(ctx.offerTag));
+    if (!rec) return this.ignore(`invoice_request forwarded for an offer we do not hold (slot ${ctx.slot})`);
+    let amount: bigint | undefined;
+    try {
+      const req = decodeInvoiceRequest(msg.bytes);
+      if (!verifyInvoiceRequestSignature(req)) throw new Error('bad payer signature');
+      if (!sameOfferRecords(req.records, decodeOffer(fromHex(rec.offer!.offer)).records)) throw new Error('not for the offer of that slot');
+      amount = req.amount;
+    } catch (e) {
+      return this.ignore(`forwarded invoice_request for slot ${rec.slot}: ${(e as Error).message}`);
+    }
+    rec.forwarded_invreqs++;
+    rec.last_forwarded_invreq_at = this.d.now();
+    await this.persist([rec]);
+    this.d.log.info(
+      `invoice_request for async offer ${rec.offer!.offer_id} (slot ${rec.slot}${amount !== undefined ? `, ${amount} msat` : ''}) forwarded by the server; ` +
+        'not answered (answering with a BOLT 12 invoice is not implemented; the payer has our static invoice)',
+    );
+  }
+
+  /** The payment phase (release_held_htlc) is not part of this role yet: counted and logged. */
+  private async onHeldHtlc(ctx: Ctx<'held_htlc'>): Promise<void> {
+    const rec = this.cache.findByTag(toHex(ctx.offerTag));
+    if (!rec) return this.ignore(`held_htlc_available for an offer we do not hold (slot ${ctx.slot})`);
+    rec.held_htlc_available++;
+    await this.persist([rec]);
+    this.d.log.info(`held_htlc_available for async offer ${rec.offer!.offer_id} (slot ${rec.slot}); releasing held HTLCs is not implemented`);
+  }
+
+  // ------------------------------------------------------------------ RPC
+
+  asyncOffer(_params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.serial.run(async () => {
+      if (!this.server) {
+        throw new RpcError(ERR_NO_SERVER, `no static invoice server configured${this.configError ? ` (${this.configError})` : ''}: set asyncpay-server-paths or call asyncreceive-setserver`, { state: 'no_server' });
+      }
+      await this.prune(this.d.now());
+      const pick = this.cache.pickForAsyncOffer();
+      if (pick) {
+        const r = pick.record;
+        if (pick.fresh) await this.persist([r]);
+        return {
+          offer: offerToString({ bytes: fromHex(r.offer!.offer) }),
+          offer_id: r.offer!.offer_id,
+          expires_at: r.offer!.expires_at,
+          // "ready": handed out for the first time now; "used": returned before.
+          state: pick.fresh ? 'ready' : 'used',
+          invoice_slot: r.slot,
+          invoice_created_at: r.offer!.invoice_created_at,
+        };
+      }
+      throw await this.noOfferError();
+    });
+  }
+
+  private async noOfferError(): Promise<RpcError> {
+    const waiting = this.cache.waitingFor();
+    if (waiting === 'awaiting_confirmation') {
+      return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: awaiting confirmation (static_invoice_persisted) from the static invoice server', { state: 'awaiting_confirmation' });
+    }
+    const chans = await this.maker.channels().catch(() => []);
+    if (chans.length === 0) {
+      return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: no channel to build payment paths from (open a channel, e.g. with the server)', { state: 'no_channel' });
+    }
+    return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: requesting offer paths from the static invoice server', { state: 'requesting' });
+  }
+
+  async setServer(params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    let paths: string[];
+    try {
+      paths = serverPathsToHex(parseServerPaths(params.paths));
+    } catch (e) {
+      if (e instanceof ServerPathsError) throw new RpcError(JSONRPC_INVALID_PARAMS, `paths: ${e.message}`);
+      throw e;
+    }
+    return this.serial.run(async () => {
+      const replaced = await this.configure(paths, null);
+      // Start building at once (LDK sends its first request when the paths are set).
+      await this.checkOffers(true);
+      return { server_paths: paths.length, replaced, offer_count: this.count };
+    });
+  }
+
+  status(_params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.serial.run(async () => {
+      if (this.server) await this.prune(this.d.now());
+      const slots = this.cache.all();
+      return {
+        server_configured: this.server !== undefined,
+        server_paths: this.serverPaths.length,
+        ...(this.configError ? { config_error: this.configError } : {}),
+        offer_count: this.count,
+        unanswered_requests: this.unanswered,
+        backoff_ticks: this.backoffTicks,
+        ignored_messages: this.ignored,
+        forwarded_invoice_requests: slots.reduce((n, r) => n + r.forwarded_invreqs, 0),
+        held_htlc_available: slots.reduce((n, r) => n + r.held_htlc_available, 0),
+        slots: slots.map(slotView),
+      };
+    });
+  }
 }
