@@ -68,16 +68,18 @@ function unjoin(s: string): string {
 export function decodeBolt12(input: string): { hrp: string; data: Uint8Array } {
   if (typeof input !== 'string') throw new DecodeError('bolt12 string: not a string');
   const s = unjoin(input);
+  // ASCII only, checked before any case mapping: toLowerCase() maps e.g. the Kelvin
+  // sign U+212A to 'k', which would otherwise sneak in as a data character.
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 33 || code > 126) throw new DecodeError('bolt12 string: non-ASCII or control character');
+  }
   const lower = s.toLowerCase();
   // Mixed case is invalid; a string with no letters at all is trivially one case.
   if (s !== lower && s !== s.toUpperCase()) throw new DecodeError('bolt12 string: mixed case');
   const sep = lower.lastIndexOf('1');
   if (sep < 1) throw new DecodeError('bolt12 string: missing hrp or separator');
   const hrp = lower.slice(0, sep);
-  for (let i = 0; i < hrp.length; i++) {
-    const code = hrp.charCodeAt(i);
-    if (code < 33 || code > 126) throw new DecodeError('bolt12 string: bad hrp character');
-  }
   const dataPart = lower.slice(sep + 1);
   const out = new Uint8Array(Math.floor((dataPart.length * 5) / 8));
   let acc = 0;

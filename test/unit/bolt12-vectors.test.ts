@@ -236,4 +236,21 @@ describe('format-string-test.json', () => {
     });
   });
   test('has 12 cases', () => assert.equal(fmts.length, 12));
+  test('non-ASCII look-alikes are not case-folded into bech32 characters', () => {
+    const upper = canonical.toUpperCase();
+    const i = upper.indexOf('K', 4);
+    assert.ok(i > 0);
+    assert.equal(offerToString(parseOffer(upper)), canonical);
+    assert.throws(() => parseOffer(upper.slice(0, i) + '\u212a' + upper.slice(i + 1)), /non-ASCII/); // KELVIN SIGN
+    assert.throws(() => parseOffer(canonical + '\u0000'), DecodeError);
+  });
+  test('encode/decode of arbitrary bytes round-trips with ≤ 4 padding bits', () => {
+    for (let n = 0; n < 40; n++) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      const s = encodeBolt12(HRP.invoice, data);
+      assert.equal(s, s.toLowerCase());
+      assert.deepEqual(decodeBolt12(s), { hrp: 'lni', data });
+      assert.deepEqual(decodeBolt12(s.toUpperCase()), { hrp: 'lni', data });
+    }
+  });
 });
