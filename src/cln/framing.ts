@@ -58,7 +58,7 @@ export class JsonScanner {
   private escaped = false;
   /** Previous significant byte, outside strings, was a newline. */
   private lastNewline = false;
-  /** Skipping junk between values until the next newline. */
+  /** Skipping junk between values until the next newline or `{`. */
   private junk = false;
   private junkParts: Buffer[] = [];
   private junkBytes = 0;
@@ -77,16 +77,20 @@ export class JsonScanner {
     let i = 0;
     while (i < n) {
       if (this.junk) {
+        // Junk ends at a newline, or where an object starts: a message glued
+        // to the junk on the same line is still read.
         const nl = buf.indexOf(NL, i);
-        if (nl === -1) {
+        const brace = buf.indexOf(LBRACE, i);
+        const stop = nl === -1 ? brace : brace === -1 ? nl : Math.min(nl, brace);
+        if (stop === -1) {
           this.keepJunk(buf.subarray(start, n));
           i = n;
           break;
         }
-        this.keepJunk(buf.subarray(start, nl));
+        this.keepJunk(buf.subarray(start, stop));
         out.push(this.junkResult());
         this.junk = false;
-        i = nl + 1;
+        i = stop === nl ? nl + 1 : stop;
         continue;
       }
       if (this.depth === 0) {

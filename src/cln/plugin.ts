@@ -290,8 +290,16 @@ export class Plugin {
     stdin.on('data', (chunk: Buffer | string) => {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       for (const r of scanner.push(buf)) {
-        if (r.kind === 'message') this.receive(r.value);
-        else this.log.unusual(`dropped malformed input from lightningd (${r.bytes} bytes, ${r.reason}): ${r.sample}`);
+        if (r.kind !== 'message') {
+          this.log.unusual(`dropped malformed input from lightningd (${r.bytes} bytes, ${r.reason}): ${r.sample}`);
+          continue;
+        }
+        try {
+          this.receive(r.value);
+        } catch (e) {
+          // Never let one message stop the ones after it in this chunk.
+          this.log.broken(`internal error handling a message: ${describeError(e)}`);
+        }
       }
     });
     const onEnd = (): void => {

@@ -94,6 +94,7 @@ test('framing: a malformed message is reported and skipped; the next one survive
     ['this is not json\n\n', 1], // text between messages
     ['}\n\n', 1], // stray closing brace
     ['null\n\n', 1], // JSON, but not an object
+    ['garbage without newline', 1], // junk glued to the next message
   ];
   for (const [bad, nBad] of cases) {
     const buf = Buffer.from(`${RAW[0]}\n\n${bad}${RAW[3]}\n\n`);
