@@ -31,6 +31,6 @@ export {
 } from './errors.js';
 export { loadManifest, validateManifest, parseOptions, usageNames } from './manifest.js';
 export type { Manifest, ManifestHook, ManifestMethod, ManifestOption, OptionType, OptionValue, OptionValues } from './manifest.js';
-export type { LogLevel, Logger } from './log.js';
+export type { LogFunction, LogLevel, Logger } from './log.js';
 export { JsonScanner, encodeMessage } from './framing.js';
 export type { ScanResult } from './framing.js';

@@ -19,14 +19,17 @@ export interface Logger {
 
 export type LogSink = (level: LogLevel, message: string) => void;
 
-export function makeLogger(sink: LogSink): Logger {
-  return {
-    trace: (m) => sink('trace', m),
-    debug: (m) => sink('debug', m),
-    info: (m) => sink('info', m),
-    unusual: (m) => sink('unusual', m),
-    broken: (m) => sink('broken', m),
-  };
+/** Callable as `log('info', msg)` and as `log.info(msg)`. */
+export type LogFunction = LogSink & Logger;
+
+export function makeLogger(sink: LogSink): LogFunction {
+  const log = ((level: LogLevel, message: string) => sink(level, String(message))) as LogFunction;
+  log.trace = (m) => sink('trace', String(m));
+  log.debug = (m) => sink('debug', String(m));
+  log.info = (m) => sink('info', String(m));
+  log.unusual = (m) => sink('unusual', String(m));
+  log.broken = (m) => sink('broken', String(m));
+  return log;
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   RpcError,
 } from './errors.js';
 import { JsonScanner } from './framing.js';
-import { captureStdout, describeError, logNotifications, makeLogger, type LogLevel, type Logger } from './log.js';
+import { LOG_LEVELS, captureStdout, describeError, logNotifications, makeLogger, type LogFunction, type LogLevel } from './log.js';
 import { hookName, loadManifest, parseOptions, usageNames, validateManifest, type Manifest, type OptionValues } from './manifest.js';
 import { MessageWriter } from './output.js';
 import { RpcClient } from './rpc.js';
@@ -52,7 +52,7 @@ export interface RequestContext {
   readonly request: Readonly<Record<string, unknown>>;
   readonly plugin: Plugin;
   readonly rpc: RpcClient;
-  readonly log: Logger;
+  readonly log: LogFunction;
 }
 
 export interface NotificationContext {
@@ -63,7 +63,7 @@ export interface NotificationContext {
   readonly raw: unknown;
   readonly plugin: Plugin;
   readonly rpc: RpcClient;
-  readonly log: Logger;
+  readonly log: LogFunction;
 }
 
 /** What a hook handler may return: `undefined` means `{"result":"continue"}`, a string `s` means `{"result": s}`. */
@@ -116,7 +116,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export class Plugin {
   readonly manifest: Readonly<Manifest>;
-  readonly log: Logger;
+  /** `log(level, message)` or `log.info(message)`: `log` notifications to lightningd. */
+  readonly log: LogFunction;
   /** lightningd's RPC; calls reject with RpcNotReadyError until init. */
   readonly rpc: RpcClient;
 
@@ -225,11 +226,6 @@ export class Plugin {
   }
 
   // ---- output ---------------------------------------------------------------
-
-  /** Writes a `log` notification (one per line of `message`). */
-  logAt(level: LogLevel, message: string): void {
-    this.emitLog(level, message);
-  }
 
   /**
    * Emits a custom notification declared in the manifest's `notifications`.
@@ -577,6 +573,11 @@ export class Plugin {
   }
 
   private emitLog(level: LogLevel, message: string): void {
+    // lightningd kills a plugin that sends an unknown level; JS callers are not type-checked.
+    if (!LOG_LEVELS.includes(level)) {
+      message = `[${String(level)}] ${message}`;
+      level = 'info';
+    }
     if (!this.writer) {
       // Before start() there is no channel to lightningd; stderr is the
       // one place lightningd (and a developer) can still see it.

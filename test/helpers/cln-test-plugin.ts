@@ -59,7 +59,8 @@ function testPlugin(mode: string): Plugin {
   p.onInit(async (options) => {
     if (typeof options['t-init-delay'] === 'number' && options['t-init-delay'] > 0) await delay(options['t-init-delay']);
     if (options['t-disable']) return { disable: String(options['t-disable']) };
-    p.log.info('test plugin initialised');
+    p.log('info', 'test plugin initialised');
+    p.log('loud' as never, 'a level lightningd does not know');
   });
   p.onShutdown(async (reason) => {
     p.log.info(`shutdown handler ran: ${reason}`);

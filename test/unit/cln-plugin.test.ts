@@ -99,6 +99,10 @@ test('init: every option type, multi, no default; configuration exposed', T, asy
     't-disable': '',
   });
   assert.deepEqual(r.result.configuration, conf);
+  // p.log(level, message) from the init handler; an unknown level is downgraded, never sent as is.
+  await p.waitForLog((l) => l.level === 'info' && l.message === 'test plugin initialised');
+  await p.waitForLog((l) => l.level === 'info' && l.message === '[loud] a level lightningd does not know');
+  assert.ok(p.logs.every((l) => ['trace', 'debug', 'info', 'unusual', 'broken'].includes(l.level)));
 });
 
 test('init: an option of the wrong type disables the plugin (never a JSON-RPC error)', T, async () => {
