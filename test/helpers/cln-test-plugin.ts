@@ -33,6 +33,7 @@ export const TEST_MANIFEST: Manifest = {
     { name: 'emit-undeclared', usage: '', description: 'custom notification that is not declared' },
     { name: 'last-notification', usage: 'topic', description: 'last payload of a subscription' },
     { name: 'call-rpc', usage: 'method [params]', description: 'calls lightningd' },
+    { name: 'open-gate', usage: '', description: "releases hooks waiting in 'gate' mode" },
   ],
   hooks: [{ name: 'onion_message_recv', before: ['offers'] }, 'onion_message_recv_secret'],
   subscriptions: ['onionmessage_forward_fail', 'connect', 'shutdown'],
@@ -55,6 +56,9 @@ function digest(blob: unknown): { bytes: number; sha256: string } {
 function testPlugin(mode: string): Plugin {
   const p = new Plugin(TEST_MANIFEST);
   const seen = new Map<string, unknown>();
+  // Hooks in 'gate' mode wait until the `open-gate` method is called.
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
 
   p.onInit(async (options) => {
     if (typeof options['t-init-delay'] === 'number' && options['t-init-delay'] > 0) await delay(options['t-init-delay']);
@@ -79,6 +83,10 @@ function testPlugin(mode: string): Plugin {
     });
   }
   if (mode === 'extra') p.method('not-in-manifest', () => ({}));
+  p.method('open-gate', () => {
+    openGate();
+    return {};
+  });
   p.method('show-options', () => ({ options: p.options, configuration: p.configuration }));
   p.method<{ text: string }>('say', (params) => {
     console.log(params.text);
@@ -119,6 +127,8 @@ function testPlugin(mode: string): Plugin {
         return 'handled';
       case 'undefined':
         return undefined;
+      case 'gate':
+        return gate.then(() => ({ result: 'continue', gated: true }));
       default:
         return hop(params.delay ?? 0).then(() => ({ result: 'continue', n: params.n, id: ctx.id, initialized: p.initialized, ...digest(params.blob) }));
     }

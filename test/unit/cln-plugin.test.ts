@@ -140,6 +140,18 @@ test('a hook and a method that arrive before init are answered after init is don
   assert.ok(order.indexOf('init-id') < order.indexOf('cli:echo#before-init'), `answer order ${JSON.stringify(order)}`);
 });
 
+test('handlers run concurrently: a hook that is still waiting does not hold up later calls', T, async () => {
+  const p = spawnPlugin();
+  await p.handshake();
+  const slow = p.request('onion_message_recv', { mode: 'gate' }, 'hook:slow');
+  // Answered while hook:slow is still pending (it waits for open-gate, sent only after these answers).
+  assert.equal((await p.request('onion_message_recv', { n: 1, blob: 'b' }, 'hook:fast')).result.n, 1);
+  assert.equal((await p.request('echo', { n: 2, blob: 'c' })).result.n, 2);
+  assert.equal(answersTo(p, 'hook:slow').length, 0);
+  await p.request('open-gate', {});
+  assert.deepEqual((await slow).result, { result: 'continue', gated: true });
+});
+
 test('a hook handler that throws, rejects or returns junk is answered {"result":"continue"} once, with a log', T, async () => {
   const p = spawnPlugin();
   await p.handshake();
