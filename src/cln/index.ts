@@ -1,4 +1,20 @@
-/** lightningd plugin runtime: the one import the rest of the project needs. */
+/**
+ * lightningd plugin runtime: the one import the rest of the project needs.
+ *
+ *   const p = new Plugin(manifestPath);                  // the getmanifest answer, verbatim
+ *   p.onInit(async (options, configuration) => { ... });  // options typed per manifest, defaults applied
+ *   p.method('asyncoffer', async (params, ctx) => {        // array params mapped to `usage` names
+ *     throw new RpcError(1000, 'no offer ready', { state }); // -> JSON-RPC error with that code
+ *   });
+ *   p.hook('onion_message_recv', async (params, ctx) => 'handled'); // throw -> {"result":"continue"}
+ *   p.subscribe('onionmessage_forward_fail', (payload) => { ... }); // payload unwrapped
+ *   p.onShutdown(async () => db.close());
+ *   await p.start();                                      // throws on manifest/handler mismatch
+ *   ... p.rpc.call('getinfo'), p.notify('asyncpay_static_invoice', {...}), p.log('info', '...')
+ *
+ * Nothing may write to stdout before start(); from then on console.log and
+ * friends become `log` notifications.
+ */
 export { Plugin, unwrapNotification } from './plugin.js';
 export type {
   Configuration,

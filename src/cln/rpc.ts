@@ -72,13 +72,18 @@ export class RpcClient {
    * Calls `method` and resolves with lightningd's `result`. Rejects with
    * RpcCallError (lightningd's code, message, data) for an error answer,
    * RpcConnectionError if the socket fails first, RpcNotReadyError before init.
+   *
+   * `filter` is lightningd's top-level output filter (`{"channels":[{"short_channel_id":true}]}`),
+   * worth using for listnodes/listchannels, whose full answers are many MB on mainnet.
    */
-  call<T = any>(method: string, params: RpcParams = {}): Promise<T> {
+  call<T = any>(method: string, params: RpcParams = {}, options: { filter?: unknown } = {}): Promise<T> {
     if (this.path === undefined) return Promise.reject(new RpcNotReadyError(method));
     const id = `${this.idPrefix}:${method}#${++this.counter}`;
     let text: string;
     try {
-      text = JSON.stringify({ jsonrpc: '2.0', id, method, params });
+      const req: Record<string, unknown> = { jsonrpc: '2.0', id, method, params };
+      if (options.filter !== undefined) req.filter = options.filter;
+      text = JSON.stringify(req);
     } catch (e) {
       return Promise.reject(new TypeError(`${method}: params are not JSON-serialisable: ${(e as Error).message}`));
     }

@@ -88,7 +88,9 @@ test('1,000 concurrent calls answered out of order, in fragments, one multi-MB: 
 
 test('connection closed with calls in flight: they reject RpcConnectionError; the next call reconnects', T, async () => {
   let hangUp = true;
+  let lastFilter: unknown;
   const server = await FakeRpcServer.start((req, s) => {
+    lastFilter = (req as { filter?: unknown }).filter;
     if (hangUp) s.destroy();
     else s.write(JSON.stringify(ok(req.id, { n: req.params.n })));
   });
@@ -102,6 +104,9 @@ test('connection closed with calls in flight: they reject RpcConnectionError; th
     }
     hangUp = false;
     assert.deepEqual(await client.call('getinfo', { n: 3 }), { n: 3 });
+    // lightningd's top-level `filter` travels beside params.
+    assert.deepEqual(await client.call('listchannels', { n: 4 }, { filter: { channels: [{ short_channel_id: true }] } }), { n: 4 });
+    assert.deepEqual(lastFilter, { channels: [{ short_channel_id: true }] });
     assert.equal(server.connections, 2);
   } finally {
     client.close();
