@@ -15,7 +15,8 @@
  * Nothing may write to stdout before start(); from then on console.log and
  * friends become `log` notifications.
  */
-export { Plugin, unwrapNotification } from './plugin.js';
+export { Plugin } from './plugin.js';
+export { unwrapNotification } from './params.js';
 export type {
   Configuration,
   HookHandler,
@@ -30,7 +31,7 @@ export type {
   PluginOptions,
   RequestContext,
   ShutdownHandler,
-} from './plugin.js';
+} from './types.js';
 export { RpcClient } from './rpc.js';
 export type { RpcClientOptions, RpcParams } from './rpc.js';
 export {

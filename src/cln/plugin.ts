@@ -13,11 +13,9 @@
  * - handlers run concurrently: a slow hook does not hold up the others.
  */
 import { basename, resolve as resolvePath } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import {
   HandlerMismatchError,
   JSONRPC_INTERNAL_ERROR,
-  JSONRPC_INVALID_PARAMS,
   JSONRPC_INVALID_REQUEST,
   JSONRPC_METHOD_NOT_FOUND,
   RpcError,
@@ -25,94 +23,30 @@ import {
 import { JsonScanner } from './framing.js';
 import { LOG_LEVELS, captureStdout, describeError, logNotifications, makeLogger, type LogFunction, type LogLevel } from './log.js';
 import { hookName, loadManifest, parseOptions, usageNames, validateManifest, type Manifest, type OptionValues } from './manifest.js';
+import { isPlainObject, namedParams, unwrapNotification } from './params.js';
 import { MessageWriter } from './output.js';
 import { RpcClient } from './rpc.js';
+import type {
+  Configuration,
+  HookHandler,
+  HookOptions,
+  InitHandler,
+  JsonRpcId,
+  MethodHandler,
+  NotificationContext,
+  NotificationHandler,
+  Params,
+  PluginOptions,
+  RequestContext,
+  ShutdownHandler,
+} from './types.js';
 
-export type JsonRpcId = string | number;
-export type Params = Record<string, unknown>;
-
-/** `init`'s `configuration` object (fields lightningd v26.06 sends; more may come). */
-export interface Configuration {
-  'lightning-dir': string;
-  'rpc-file': string;
-  startup?: boolean;
-  network?: string;
-  feature_set?: Record<string, string>;
-  proxy?: unknown;
-  'torv3-enabled'?: boolean;
-  always_use_proxy?: boolean;
-  [key: string]: unknown;
-}
-
-export interface RequestContext {
-  /** The request id, exactly as lightningd sent it. */
-  readonly id: JsonRpcId;
-  readonly method: string;
-  /** The whole JSON-RPC request (e.g. for `filter`). */
-  readonly request: Readonly<Record<string, unknown>>;
-  readonly plugin: Plugin;
-  readonly rpc: RpcClient;
-  readonly log: LogFunction;
-}
-
-export interface NotificationContext {
-  readonly topic: string;
-  /** The plugin that emitted a custom notification, when lightningd says. */
-  readonly origin: string | undefined;
-  /** `params` as received, before unwrapping. */
-  readonly raw: unknown;
-  readonly plugin: Plugin;
-  readonly rpc: RpcClient;
-  readonly log: LogFunction;
-}
-
-/** What a hook handler may return: `undefined` means `{"result":"continue"}`, a string `s` means `{"result": s}`. */
-export type HookResult = { result?: string; [key: string]: unknown } | string | undefined | void;
-
-export type MethodHandler<P = Params> = (params: P, ctx: RequestContext) => unknown;
-export type HookHandler<P = Params> = (params: P, ctx: RequestContext) => HookResult | Promise<HookResult>;
-export type NotificationHandler<P = any> = (payload: P, ctx: NotificationContext) => void | Promise<void>;
-/** May return `{ disable: reason }` (or throw) to have lightningd disable the plugin. */
-export type InitHandler = (options: OptionValues, configuration: Configuration, plugin: Plugin) => void | { disable: string } | Promise<void | { disable: string }>;
-export type ShutdownHandler = (reason: string) => void | Promise<void>;
-
-export interface HookOptions {
-  /** Answer when the handler throws or returns something unusable. Default `{"result":"continue"}`. */
-  fallback?: Record<string, unknown>;
-  /**
-   * Answer `fallback` if the handler has not settled after this many ms
-   * (its late result is then logged and dropped). lightningd has no hook
-   * timeout: an unanswered hook holds that message's chain forever. Off by
-   * default because for some hooks a late `continue` is not harmless.
-   */
-  timeoutMs?: number;
-}
-
-export interface PluginOptions {
-  /** Defaults to process.stdin. */
-  stdin?: Readable;
-  /**
-   * Defaults to process.stdout; then everything else written to process.stdout
-   * (console.log…) is turned into `log` notifications.
-   */
-  stdout?: Writable;
-  /** Ids of our RPC calls are `<prefix>:<method>#<n>`. Defaults to the script's name. */
-  rpcIdPrefix?: string;
-  /** Called to end the process (tests replace it). Default process.exit. */
-  exit?: (code: number) => void;
-  /** How long shutdown callbacks may take before we exit anyway. Default 10 s (lightningd waits 30). */
-  shutdownTimeoutMs?: number;
-  /** Log unhandled promise rejections instead of crashing. Default: when using process stdio. */
-  catchUnhandledRejections?: boolean;
-}
+export type * from './types.js';
+export { unwrapNotification } from './params.js';
 
 const CONTINUE = Object.freeze({ result: 'continue' });
 
 type Incoming = Record<string, unknown> & { method: string };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class Plugin {
   readonly manifest: Readonly<Manifest>;
@@ -586,36 +520,4 @@ export class Plugin {
     }
     for (const n of logNotifications(level, message)) this.writer.send(n);
   }
-}
-
-/**
- * Method params as an object: lightningd passes them as the caller gave
- * them, an array for positional calls (`lightning-cli m a b`) or an object.
- */
-function namedParams(method: string, params: unknown, names: string[]): Params {
-  if (params === undefined || params === null) return {};
-  if (isPlainObject(params)) return params;
-  if (Array.isArray(params)) {
-    if (params.length > names.length) {
-      throw new RpcError(JSONRPC_INVALID_PARAMS, `${method} takes at most ${names.length} parameter(s) (${names.join(' ') || 'none'}), got ${params.length}`);
-    }
-    const out: Params = {};
-    params.forEach((v, i) => {
-      if (v !== undefined && v !== null) out[names[i]!] = v;
-    });
-    return out;
-  }
-  throw new RpcError(JSONRPC_INVALID_PARAMS, `${method}: params must be an object or an array`);
-}
-
-/**
- * lightningd (since v24) sends notification params wrapped as
- * `{"<topic>": {...}}`; older ones and custom notifications from old
- * plugins may send the payload bare or as `{"payload": ...}`.
- */
-export function unwrapNotification(topic: string, params: unknown): unknown {
-  if (!isPlainObject(params)) return params;
-  if (Object.prototype.hasOwnProperty.call(params, topic)) return params[topic];
-  if (Object.prototype.hasOwnProperty.call(params, 'payload') && Object.keys(params).every((k) => k === 'payload' || k === 'origin')) return params.payload;
-  return params;
 }
