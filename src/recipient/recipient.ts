@@ -17,10 +17,10 @@ import type { BlindedPath } from '../onion/types.js';
 import type { Store, StoreOp } from '../store/store.js';
 import type { PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
+import { RequestBackoff } from './backoff.js';
 import { OfferCache, offerTagOf, type SlotRecord } from './cache.js';
 import {
-  BACKOFF_AFTER_UNANSWERED, DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_BACKOFF_TICKS, MAX_OFFER_COUNT, MAX_REQUEST_COPIES,
-  MAX_UPDATE_ATTEMPTS, OFFER_PATHS_REPLY_LIFETIME,
+  DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_OFFER_COUNT, MAX_REQUEST_COPIES, MAX_UPDATE_ATTEMPTS, OFFER_PATHS_REPLY_LIFETIME,
 } from './constants.js';
 import { InvoiceMaker, offerIdHex, type MadeInvoice } from './invoice-maker.js';
 import { newOfferNonce } from './keys.js';
@@ -68,9 +68,7 @@ class AsyncRecipient implements RecipientRole {
   private configError: string | null = null;
   /** LDK's offer_paths_request_attempts: checks that sent, since the last tick. Not persisted (LDK neither). */
   private attempts = 0;
-  /** Requests sent since the server last answered usefully, and ticks still to skip. */
-  private unanswered = 0;
-  private backoffTicks = 0;
+  private backoff = new RequestBackoff();
   private ignored = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -182,8 +180,7 @@ class AsyncRecipient implements RecipientRole {
     this.serverPaths = paths.map((h) => decodeBlindedPath(fromHex(h)));
     this.cache = fresh;
     this.attempts = 0;
-    this.unanswered = 0;
-    this.backoffTicks = 0;
+    this.backoff = new RequestBackoff();
     this.configError = null;
     this.d.log.info(`static invoice server set (${paths.length} path(s)); offer cache restarted with ${this.count} slot(s)`);
     return true;
@@ -193,18 +190,18 @@ class AsyncRecipient implements RecipientRole {
 
   private async tick(): Promise<void> {
     if (!this.server) return;
-    if (this.backoffTicks > 0) this.backoffTicks--;
-    await this.checkOffers(true);
+    // A tick spent waiting counts down the backoff; the refresh of invoices goes on regardless.
+    await this.checkOffers(true, !this.backoff.tick());
     await this.refreshInvoices();
   }
 
   /** One offer-paths check (LDK check_refresh_async_offers): at most one slot requested. */
-  private async checkOffers(timerTick: boolean): Promise<void> {
+  private async checkOffers(timerTick: boolean, backingOff = !this.backoff.mayRequest()): Promise<void> {
     if (!this.server) return;
     const now = this.d.now();
     const removed = await this.prune(now);
     if (timerTick || removed) this.attempts = 0;
-    if (this.attempts >= MAX_UPDATE_ATTEMPTS || this.backoffTicks > 0) return;
+    if (this.attempts >= MAX_UPDATE_ATTEMPTS || backingOff) return;
     const slot = this.cache.needsNewOfferSlot(now);
     if (slot === undefined) return;
     await this.requestOfferPaths(slot, now);
@@ -234,13 +231,11 @@ class AsyncRecipient implements RecipientRole {
         errors.push((e as Error).message);
       }
     }
-    this.unanswered++;
-    if (this.unanswered >= BACKOFF_AFTER_UNANSWERED) {
-      this.backoffTicks = Math.min(2 ** (this.unanswered - BACKOFF_AFTER_UNANSWERED), MAX_BACKOFF_TICKS);
-    }
+    this.backoff.requestSent();
     if (sent === 0) return this.slotError(rec, `could not send offer_paths_request: ${errors[0] ?? 'no server path'}`);
-    if (this.unanswered > 1) {
-      await this.slotError(rec, `the server has not answered ${this.unanswered - 1} earlier offer_paths_request(s)${this.backoffTicks ? `; backing off ${this.backoffTicks} tick(s)` : ''}`);
+    const { unanswered, skipTicks } = this.backoff;
+    if (unanswered > 1) {
+      await this.slotError(rec, `the server has not answered ${unanswered - 1} earlier offer_paths_request(s)${skipTicks ? `; backing off ${skipTicks} tick(s)` : ''}`);
     }
     this.d.log.debug(`sent offer_paths_request for slot ${slot} over ${sent} server path(s)`);
   }
@@ -335,8 +330,7 @@ class AsyncRecipient implements RecipientRole {
     const pathsHash = toHex(sha256(encodeBlindedPaths(msg.paths)));
     if (this.cache.hasOfferWithPaths(pathsHash)) return no('same paths as an offer we already hold');
     // A usable answer: the server is alive.
-    this.unanswered = 0;
-    this.backoffTicks = 0;
+    this.backoff.answered();
     const rec = this.cache.get(slot)!;
     const nonce = newOfferNonce();
     let made: MadeInvoice;
@@ -471,8 +465,8 @@ class AsyncRecipient implements RecipientRole {
         server_paths: this.serverPaths.length,
         ...(this.configError ? { config_error: this.configError } : {}),
         offer_count: this.count,
-        unanswered_requests: this.unanswered,
-        backoff_ticks: this.backoffTicks,
+        unanswered_requests: this.backoff.unanswered,
+        backoff_ticks: this.backoff.skipTicks,
         ignored_messages: this.ignored,
         forwarded_invoice_requests: slots.reduce((n, r) => n + r.forwarded_invreqs, 0),
         held_htlc_available: slots.reduce((n, r) => n + r.held_htlc_available, 0),

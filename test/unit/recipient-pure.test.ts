@@ -8,6 +8,7 @@ import { sha256 } from '../../src/crypto/hash.js';
 import { asPrivKey, pubFromPriv } from '../../src/crypto/secp.js';
 import { encodeBlindedPath, encodeBlindedPathVec } from '../../src/onion/blinded_path.js';
 import { createBlindedPath, unblindHop } from '../../src/onion/blinding.js';
+import { RequestBackoff } from '../../src/recipient/backoff.js';
 import { OfferCache, emptySlot, type SlotRecord, type SlotState } from '../../src/recipient/cache.js';
 import { chainHashOf, offerChainsFor } from '../../src/recipient/chain.js';
 import { offerSigningKey, paymentPathId } from '../../src/recipient/keys.js';
@@ -219,4 +220,21 @@ test('per-offer keys: deterministic from base and nonce, distinct per nonce, pat
   assert.equal(toHex(offerSigningKey(base, n1)), toHex(offerSigningKey(base, n1)));
   assert.notEqual(toHex(offerSigningKey(base, n1)), toHex(offerSigningKey(base, n2)));
   assert.notEqual(toHex(paymentPathId(base, n1)), toHex(offerSigningKey(base, n1)));
+});
+
+test('backoff: a silent server is asked on ticks 1-3, then after skipping 1, 2, 4, … ticks (≤ 60); an answer resets it', () => {
+  const b = new RequestBackoff();
+  const sentOn: number[] = [];
+  for (let t = 1; t <= 40; t++) {
+    if (b.tick()) {
+      b.requestSent();
+      sentOn.push(t);
+    }
+  }
+  assert.deepEqual(sentOn, [1, 2, 3, 5, 8, 13, 22, 39]);
+  assert.equal(b.mayRequest(), false, 'peer connections do not bypass it');
+  for (let i = 0; i < 100; i++) b.requestSent();
+  assert.equal(b.skipTicks, 60, 'capped');
+  b.answered();
+  assert.deepEqual([b.unanswered, b.skipTicks, b.mayRequest(), b.tick()], [0, 0, true, true]);
 });
