@@ -38,7 +38,12 @@ test(`kill -9 at random moments during ${CYCLES} serve/replace/confirm cycles lo
   async function restart(): Promise<void> {
     await s.killPlugin('SIGKILL');
     kills++;
-    await s.startPlugin();
+    try {
+      await s.startPlugin();
+    } catch (e) {
+      const logs = s.plugin?.logs.slice(-10).map((l) => `${l.level}: ${l.message}`).join('\n');
+      throw new Error(`restart ${kills} failed: ${(e as Error).message}\n${logs}\nviolations: ${[...s.violations, ...(s.plugin?.violations ?? [])].join('; ')}\nexit: ${await s.plugin?.exited}`);
+    }
     await checkInvariants();
   }
 

@@ -66,8 +66,10 @@ export class PluginHost {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.pushLog({ level: 'stderr', message: line });
     });
     this.child.stdin!.on('error', () => {});
+    // 'close' (not 'exit'): it comes after stdout is drained, so a last answer (e.g. an
+    // init that disables the plugin) is read before pending requests are failed.
     this.exited = new Promise((res) =>
-      this.child.once('exit', (code) => {
+      this.child.once('close', (code) => {
         for (const p of this.pending.values()) p.reject(Object.assign(new Error('PLUGIN_TERMINATED'), { terminated: true }));
         this.pending.clear();
         res(code);

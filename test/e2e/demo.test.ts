@@ -1,0 +1,27 @@
+// Issue 6: `npm run demo` tells the whole story and fails loudly when a step breaks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+const DEMO = new URL('../../scripts/demo.js', import.meta.url).pathname;
+
+test('the demo runs every step, prints the real lno1… and lni1… strings, and exits 0', () => {
+  const r = spawnSync(process.execPath, [DEMO], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `demo failed:\n${r.stdout}\n${r.stderr}`);
+  for (let i = 1; i <= 10; i++) assert.match(r.stdout, new RegExp(`\\[${i}/10\\]`));
+  assert.match(r.stdout, /\n\s+lno1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{50,}\n/);
+  assert.match(r.stdout, /static invoice: lni1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]+/);
+  assert.match(r.stdout, /forwarded by the server/);
+  assert.match(r.stdout, /All 10 steps succeeded/);
+});
+
+test('a broken step makes the demo exit non-zero, naming the step', () => {
+  const r = spawnSync(process.execPath, [DEMO], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, DEMO_SERVER_OPTIONS: '{"asyncpay-autoconfirm": false}', DEMO_WAIT_MS: '3000' },
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /DEMO FAILED at step 6\/10 \(S stores it in LevelDB and confirms/);
+  assert.match(r.stderr, /R's offer to become ready/);
+});
