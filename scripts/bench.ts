@@ -34,22 +34,29 @@ async function measure(c: BenchCase): Promise<{ median: number; p90: number; n: 
 
 const dir = new URL('./bench/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.js') && f.includes(only)).sort();
-console.log(`cln-asyncpay benchmarks — node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-const rows: Array<Record<string, string | number>> = [];
-const reports: Array<[string, Array<Record<string, string | number>>]> = [];
+const machine = `node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+console.log(`cln-asyncpay benchmarks — ${machine}`);
+// One table: micro-benchmarks as median µs/op, then each scenario row as its figures.
+const rows: Array<{ section: string; measurement: string; figure: string }> = [];
+const fmt = (v: string | number) => (typeof v === 'number' ? String(v) : v);
 for (const f of files) {
+  const section = f.replace(/\.js$/, '');
   const mod = (await import(new URL(f, dir).href)) as BenchModule;
   await mod.setup?.();
   for (const c of mod.cases ?? []) {
     const r = await measure(c);
-    rows.push({ module: f.replace(/\.js$/, ''), case: c.name, 'median µs/op': Number(r.median.toFixed(1)), 'p90 µs/op': Number(r.p90.toFixed(1)), samples: r.n });
+    rows.push({ section, measurement: c.name, figure: `median ${r.median.toFixed(1)} µs/op (p90 ${r.p90.toFixed(1)}, n=${r.n})` });
   }
-  if (mod.report) reports.push([f.replace(/\.js$/, ''), await mod.report()]);
+  for (const row of (await mod.report?.()) ?? []) {
+    const entries = Object.entries(row).filter(([, v]) => v !== undefined && v !== '');
+    const [first, ...rest] = entries;
+    rows.push({
+      section,
+      measurement: first ? `${first[0]} ${fmt(first[1]!)}` : '',
+      figure: rest.map(([k, v]) => `${k}: ${fmt(v!)}`).join(', '),
+    });
+  }
   await mod.teardown?.();
 }
 console.table(rows);
-for (const [name, table] of reports) {
-  console.log(`\n${name}:`);
-  console.table(table);
-}
 process.exit(0);

@@ -36,8 +36,16 @@ export function createReceivePath(a: ReceivePathArgs): BlindedPath {
 export class OwnPaths {
   private readonly byKey = new Map<string, { pathId: Uint8Array; expiresAt: number }>();
 
+  /** Bounded: paths without expiry (confirmation reply paths) would otherwise pile up. */
+  constructor(private readonly capacity = 4096) {}
+
   remember(path: BlindedPath, pathId: Uint8Array, expiresAt: number): void {
     this.byKey.set(toHex(path.firstPathKey), { pathId, expiresAt });
+    // Maps iterate in insertion order: drop the oldest beyond capacity.
+    for (const k of this.byKey.keys()) {
+      if (this.byKey.size <= this.capacity) break;
+      this.byKey.delete(k);
+    }
   }
 
   lookup(path: BlindedPath, now: number): Uint8Array | undefined {
