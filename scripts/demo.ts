@@ -17,6 +17,7 @@ import type { BlindedPath } from '../src/onion/types.js';
 import { SimNetwork } from '../test/sim/network.js';
 import type { ClnNode } from '../test/sim/cln-node.js';
 import type { ExternalNode } from '../test/sim/external-node.js';
+import { until as pollUntil } from '../test/e2e/recipient-helpers.js';
 
 const REGTEST = Uint8Array.from(Buffer.from('06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f', 'hex')) as ChainHash;
 const TOTAL = 10;
@@ -39,20 +40,7 @@ const short = (s: string, n = 48) => (s.length > n + 12 ? `${s.slice(0, n)}…${
 const SERVER_OPTIONS = JSON.parse(process.env.DEMO_SERVER_OPTIONS ?? '{}') as Record<string, unknown>;
 const WAIT_MS = Number(process.env.DEMO_WAIT_MS ?? 20_000);
 
-async function until<T>(f: () => Promise<T | undefined | false>, what: string, ms = WAIT_MS): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(f: () => Promise<T | undefined | false>, what: string): Promise<T> => pollUntil(f, what, WAIT_MS);
 
 function describeInvoice(inv: StaticInvoice): void {
   say(`static invoice: ${short(encodeBolt12(HRP.invoice, inv.bytes), 60)}`);
