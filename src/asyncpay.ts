@@ -45,7 +45,19 @@ plugin.onInit(async (options, configuration) => {
     return { disable: (e as Error).message };
   }
   const log = plugin.log;
-  const transport = await Transport.start(plugin.rpc, log, { noconnect: options['asyncpay-noconnect'] === true, now });
+  const OWN = 'own-paths';
+  const journalWrite = (p: Promise<void>) => p.catch((e) => log.unusual(`cannot journal own path: ${(e as Error).message}`));
+  const transport = await Transport.start(plugin.rpc, log, {
+    noconnect: options['asyncpay-noconnect'] === true,
+    now,
+    ownPathsJournal: {
+      put: (key, entry) => void journalWrite(store.put(OWN, key, entry)),
+      del: (key) => void journalWrite(store.batch([{ type: 'del', space: OWN, key }])),
+    },
+  });
+  transport.ownPaths.restore(
+    (await store.list<{ path_id: string; expires_at: number; seq: number }>(OWN)).map((e) => ({ key: e.key, ...e.value })),
+  );
   const server = new StaticInvoiceServer(
     transport,
     new ServerStore(store),

@@ -2,7 +2,7 @@
 // node V: our own hop only says `next_node_id = V`, connectd cannot forward to V, and
 // lightningd hands us the whole next-hop packet in `onionmessage_forward_fail` — the
 // only way to receive even-typed (async payments) messages on stock lightningd.
-import { toHex } from '../codec/bytes.js';
+import { fromHex, toHex } from '../codec/bytes.js';
 import type { PubKey } from '../crypto/secp.js';
 import { createBlindedPath } from '../onion/blinding.js';
 import type { BlindedPath } from '../onion/types.js';
@@ -28,42 +28,66 @@ export function createReceivePath(a: ReceivePathArgs): BlindedPath {
   return createBlindedPath(nodes, undefined, { pad: a.pad ?? false });
 }
 
+/** Where remembered paths are kept across restarts (the entry point backs it with LevelDB). */
+export interface OwnPathsJournal {
+  put(firstPathKeyHex: string, entry: { path_id: string; expires_at: number; seq: number }): void;
+  del(firstPathKeyHex: string): void;
+}
+
 /**
  * Paths of ours whose introduction node is this node. A message we send to one never
  * leaves the node (lightningd gives no notification for injected messages), so the
- * sender hands it to the receiver directly. Keyed by first_path_key.
+ * sender hands it to the receiver directly. Keyed by first_path_key; journaled so that
+ * long-lived paths (a server's recipient and serve paths) keep working after a restart.
  */
 export class OwnPaths {
   private readonly byKey = new Map<string, { pathId: Uint8Array; expiresAt: number }>();
+  private seq = Date.now() * 1000;
 
   /** Bounded: paths without expiry (confirmation reply paths) would otherwise pile up. */
-  constructor(private readonly capacity = 4096) {}
+  constructor(
+    private readonly capacity = 4096,
+    private readonly journal?: OwnPathsJournal,
+  ) {}
 
   remember(path: BlindedPath, pathId: Uint8Array, expiresAt: number): void {
-    this.byKey.set(toHex(path.firstPathKey), { pathId, expiresAt });
-    // Maps iterate in insertion order: drop the oldest beyond capacity.
-    for (const k of this.byKey.keys()) {
-      if (this.byKey.size <= this.capacity) break;
-      this.byKey.delete(k);
-    }
+    const key = toHex(path.firstPathKey);
+    this.byKey.set(key, { pathId, expiresAt });
+    this.journal?.put(key, { path_id: toHex(pathId), expires_at: expiresAt, seq: this.seq++ });
+    this.evict();
   }
 
   lookup(path: BlindedPath, now: number): Uint8Array | undefined {
-    const e = this.byKey.get(toHex(path.firstPathKey));
+    const key = toHex(path.firstPathKey);
+    const e = this.byKey.get(key);
     if (!e) return undefined;
     if (e.expiresAt !== 0 && now > e.expiresAt) {
-      this.byKey.delete(toHex(path.firstPathKey));
+      this.byKey.delete(key);
+      this.journal?.del(key);
       return undefined;
     }
     return e.pathId;
   }
 
-  /** All entries, for persisting long-lived ones. */
   entries(): Array<[string, { pathId: Uint8Array; expiresAt: number }]> {
     return [...this.byKey.entries()];
   }
 
-  restore(firstPathKeyHex: string, pathId: Uint8Array, expiresAt: number): void {
-    this.byKey.set(firstPathKeyHex, { pathId, expiresAt });
+  /** Reloads journaled entries (oldest first, so eviction order survives the restart). */
+  restore(entries: ReadonlyArray<{ key: string; path_id: string; expires_at: number; seq: number }>): void {
+    for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
+      this.byKey.set(e.key, { pathId: fromHex(e.path_id), expiresAt: e.expires_at });
+      this.seq = Math.max(this.seq, e.seq + 1);
+    }
+    this.evict();
+  }
+
+  private evict(): void {
+    // Maps iterate in insertion order: drop the oldest beyond capacity.
+    for (const k of this.byKey.keys()) {
+      if (this.byKey.size <= this.capacity) break;
+      this.byKey.delete(k);
+      this.journal?.del(k);
+    }
   }
 }

@@ -4,7 +4,7 @@
 import type { OnionMessage } from '../messages/index.js';
 import type { BlindedPath } from '../onion/types.js';
 import { encodeContext, NEVER, type PathContext } from './context.js';
-import { createReceivePath, OwnPaths } from './own-paths.js';
+import { createReceivePath, OwnPaths, type OwnPathsJournal } from './own-paths.js';
 import { Receiver, type InboundHandler, type ReceiverLog } from './receive.js';
 import { loadNodeSecrets, type NodeSecrets, type RpcLike } from './secrets.js';
 import { Sender, type SendOptions } from './send.js';
@@ -12,12 +12,14 @@ import { Topology } from './topology.js';
 
 export interface TransportOptions {
   readonly noconnect: boolean;
+  /** Keeps our own paths across restarts (see OwnPaths). */
+  readonly ownPathsJournal?: OwnPathsJournal;
   /** Unix seconds; injectable so tests and the plugin's dev clock agree. */
   readonly now: () => number;
 }
 
 export class Transport {
-  readonly ownPaths = new OwnPaths();
+  readonly ownPaths: OwnPaths;
   readonly topology: Topology;
   readonly receiver: Receiver;
   private readonly sender: Sender;
@@ -29,6 +31,7 @@ export class Transport {
     private readonly log: ReceiverLog,
     readonly opts: TransportOptions,
   ) {
+    this.ownPaths = new OwnPaths(4096, opts.ownPathsJournal);
     this.topology = new Topology(rpc, secrets.ourId);
     this.receiver = new Receiver(secrets, log, (m) => this.handler(m), opts.now);
     this.sender = new Sender(rpc, this.topology, this.ownPaths, (id, msg, reply) => void this.receiver.deliverLocal(id, msg, reply), opts);
