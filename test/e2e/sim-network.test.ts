@@ -48,10 +48,10 @@ for (const [i, hop] of (vec.decrypt.hops as any[]).entries()) {
 const nets: SimNetwork[] = [];
 after(async () => Promise.all(nets.map((n) => n.close())));
 
-async function probeNet(env: Record<string, string> = {}) {
+async function probeNet(env: Record<string, string> = {}, hookTimeoutMs?: number) {
   const net = new SimNetwork();
   nets.push(net);
-  const b = await net.addClnNode('bob', { plugin: PROBE, env });
+  const b = await net.addClnNode('bob', { plugin: PROBE, env, ...(hookTimeoutMs ? { hookTimeoutMs } : {}) });
   const a = net.addExternalNode('alice');
   const c = net.addExternalNode('carol');
   net.addChannel(a, b, { scid: '100x1x0' });
@@ -203,4 +203,12 @@ test('simulator: injectonionmessage to a non-peer fails with lightningd\'s error
   assert.equal(r.ok, false);
   assert.match((r as { error: string }).error, /unknown next peer/);
   assert.equal(b.forwardFails.length, 0);
+});
+
+test('simulator: a hook left unanswered past the test limit is a recorded violation', async () => {
+  const { net, a, b } = await probeNet({ PROBE_HANG: '1' }, 300);
+  const toBob = (ExternalNode.prototype.makePath as any).call(b, { pathId: utf8('p') }).path;
+  assert.ok(a.send(toBob, [{ type: 65n, value: utf8('x') }]).ok);
+  await new Promise((r) => setTimeout(r, 600));
+  assert.match(net.violations().join('\n'), /hook onion_message_recv not answered/);
 });

@@ -33,6 +33,7 @@ process.stdin.on('data', (chunk: Buffer) => {
       out({ jsonrpc: '2.0', id: m.id, result: {} });
     } else if (m.method === 'onion_message_recv' || m.method === 'onion_message_recv_secret') {
       log(`PROBE hook ${m.method} ${JSON.stringify(m.params)}`);
+      if (process.env.PROBE_HANG) continue; // never answers: lightningd would wait forever
       if (process.env.PROBE_ERROR) out({ jsonrpc: '2.0', id: m.id, error: { code: -1, message: 'boom' } });
       else out({ jsonrpc: '2.0', id: m.id, result: { result: process.env.PROBE_ANSWER ?? 'continue' } });
     } else if (!('id' in m)) {
