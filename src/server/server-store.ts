@@ -55,6 +55,16 @@ export function emptyCounters(): Counters {
 }
 
 export class ServerStore {
+  /**
+   * Invoice records read on every served invoice_request, cached. Every write goes
+   * through the ops below, which keep the cache in step (after the batch succeeds).
+   */
+  private readonly cache = new Map<string, InvoiceRecord | undefined>();
+  private static readonly CACHE_MAX = 10_000;
+  /** Bumped by every write, so a read that raced a write does not cache what it saw. */
+  private generation = 0;
+  private writesInFlight = 0;
+
   constructor(private readonly store: Store) {}
 
   getRecipient(rk: Uint8Array): Promise<RecipientRecord | undefined> {
@@ -69,8 +79,18 @@ export class ServerStore {
     return { type: 'put', space: RCPT, key: toHex(rk), value: rec };
   }
 
-  getInvoice(rk: Uint8Array, slot: number): Promise<InvoiceRecord | undefined> {
-    return this.store.get<InvoiceRecord>(INV, slotKey(rk, slot));
+  async getInvoice(rk: Uint8Array, slot: number): Promise<InvoiceRecord | undefined> {
+    const key = slotKey(rk, slot);
+    if (this.cache.has(key)) return clone(this.cache.get(key));
+    const gen = this.generation;
+    const rec = await this.store.get<InvoiceRecord>(INV, key);
+    if (gen === this.generation && this.writesInFlight === 0) this.remember(key, rec);
+    return clone(rec);
+  }
+
+  private remember(key: string, rec: InvoiceRecord | undefined): void {
+    if (this.cache.size >= ServerStore.CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, rec);
   }
 
   async listInvoices(rk?: Uint8Array): Promise<InvoiceRecord[]> {
@@ -103,7 +123,22 @@ export class ServerStore {
     return ops;
   }
 
-  batch(ops: StoreOp[]): Promise<void> {
-    return this.store.batch(ops);
+  async batch(ops: StoreOp[]): Promise<void> {
+    // Writes invalidate cached records whatever the outcome: a failed batch must not
+    // leave the cache ahead of (or behind) the database.
+    this.generation++;
+    this.writesInFlight++;
+    for (const op of ops) if (op.space === INV) this.cache.delete(op.key);
+    try {
+      await this.store.batch(ops);
+    } finally {
+      this.writesInFlight--;
+      this.generation++;
+    }
   }
+}
+
+/** Callers mutate records they read (status changes); the cache keeps its own copy. */
+function clone<T>(v: T): T {
+  return v === undefined ? v : structuredClone(v);
 }
