@@ -48,6 +48,11 @@ export class Topology {
     return r.peers.filter((p) => p.connected !== false && supportsOnionMessages(p.features)).map((p) => p.id);
   }
 
+  async isConnectedOnionPeer(id: string): Promise<boolean> {
+    const r = await this.rpc.call<{ peers: PeerInfo[] }>('listpeers', { id });
+    return r.peers.some((p) => p.id === id && p.connected !== false && supportsOnionMessages(p.features));
+  }
+
   async isConnectedPeer(id: string): Promise<boolean> {
     const r = await this.rpc.call<{ peers: PeerInfo[] }>('listpeers', { id });
     return r.peers.some((p) => p.id === id && p.connected !== false);
@@ -103,8 +108,10 @@ export class Topology {
    */
   async routeTo(dest: PubKey, opts: { noconnect: boolean }): Promise<PubKey[]> {
     const destHex = toHex(dest);
+    // The common case (a reply path introduced by a peer) with one small call; the whole
+    // peer list (large on an LSP) only when a route has to be searched.
+    if (await this.isConnectedOnionPeer(destHex)) return [];
     const peers = await this.connectedOnionPeers();
-    if (peers.includes(destHex)) return [];
     const route = await this.gossipRoute(peers, destHex);
     if (route) return route.map((h) => asPubKey(fromHex(h)));
     if (opts.noconnect) throw new TransportError(`no route to ${destHex} and asyncpay-noconnect is set`);
