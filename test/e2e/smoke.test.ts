@@ -20,5 +20,7 @@ test('smoke: recipient paths → offer_paths_request → offer_paths', async () 
   const got = await r.waitForType(75542n, reply.pathId);
   const op = decodeMessage(75542n, got.records[0]!.value);
   assert.equal(op.kind, 'offer_paths');
-  console.log(s.plugin!.logs.slice(-5));
+  if (op.kind !== 'offer_paths') return;
+  assert.ok(op.paths.length > 0);
+  assert.ok(s.plugin!.logs.some((l) => /received offer_paths_request on recipient path/.test(l.message)));
 });
