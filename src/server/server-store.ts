@@ -67,10 +67,6 @@ export class ServerStore {
 
   constructor(private readonly store: Store) {}
 
-  getRecipient(rk: Uint8Array): Promise<RecipientRecord | undefined> {
-    return this.store.get<RecipientRecord>(RCPT, toHex(rk));
-  }
-
   async listRecipients(): Promise<Array<{ rk: string; rec: RecipientRecord }>> {
     return (await this.store.list<RecipientRecord>(RCPT)).map((e) => ({ rk: e.key, rec: e.value }));
   }

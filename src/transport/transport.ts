@@ -28,7 +28,7 @@ export class Transport {
   private constructor(
     readonly secrets: NodeSecrets,
     rpc: RpcLike,
-    private readonly log: ReceiverLog,
+    log: ReceiverLog,
     readonly opts: TransportOptions,
   ) {
     this.ownPaths = new OwnPaths(4096, opts.ownPathsJournal);
