@@ -12,6 +12,9 @@ import { ServerStore } from './server/server-store.js';
 import { StaticInvoiceServer } from './server/server.js';
 import { createRecipient } from './recipient/recipient.js';
 import type { RecipientRole } from './recipient/role.js';
+import { Payer } from './payer/payer.js';
+import { makeStaticPayer } from './payer/pay-static.js';
+import { chainHashOf } from './recipient/chain.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
@@ -22,6 +25,7 @@ interface App {
   transport: Transport;
   server: StaticInvoiceServer;
   recipient: RecipientRole;
+  payer: Payer;
 }
 let app: App | undefined;
 
@@ -68,13 +72,28 @@ plugin.onInit(async (options, configuration) => {
   );
   await server.load();
   const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options });
+  const releaseTimeout = Number(options['asyncpay-payer-release-timeout']);
+  const network = (await plugin.rpc.call<{ network: string }>('getinfo')).network;
+  const payer = new Payer({
+    transport,
+    store,
+    rpc: plugin.rpc,
+    log,
+    now,
+    notify: (topic, payload) => plugin.notify(topic, payload),
+    chain: chainHashOf(network),
+    payStatic: makeStaticPayer({ rpc: plugin.rpc, topology: transport.topology, log }),
+    ...(Number.isInteger(releaseTimeout) && releaseTimeout > 0 ? { releaseTimeout } : {}),
+  });
   transport.onMessage(async (m) => {
     if (await server.handle(m)) return;
     if (await recipient.handle(m)) return;
+    if (await payer.handle(m)) return;
     log.debug(`dropped ${m.message.kind} on ${m.context.kind} path: no role handles it`);
   });
-  app = { store, transport, server, recipient };
+  app = { store, transport, server, recipient, payer };
   await recipient.start();
+  await payer.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
 });
 
@@ -85,6 +104,9 @@ plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
+plugin.method('asyncpay', (p) => ready().payer.asyncpay(p));
+plugin.method('listasyncpays', (p) => ready().payer.list(p));
+plugin.method('waitasyncpay', (p) => ready().payer.wait(p));
 
 // Our paths end at the virtual node, so nothing of ours arrives through these hooks;
 // they are registered `before: offers` so that, should a BOLT 12 message for us ever
@@ -103,6 +125,7 @@ plugin.subscribe('shutdown', () => {});
 plugin.onShutdown(async () => {
   if (!app) return;
   await app.recipient.stop();
+  await app.payer.stop();
   await app.server.flush();
   await app.store.close();
 });
