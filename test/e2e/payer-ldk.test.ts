@@ -1,0 +1,154 @@
+// Issue 13: the payer (this plugin, on a simulated lightningd) against an LDK-behaving
+// static invoice server and async recipient driven by the test (payer-helpers.ts):
+// the static invoice is accepted only when LDK's payer would accept it,
+// held_htlc_available goes to the invoice's held-HTLC path with a reply path that
+// only a genuine release can use, and nothing moves on a forged, replayed or
+// unsolicited message.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { toHex } from '../../src/codec/bytes.js';
+import { asPubKey, randomBytes, pubFromPriv, randomPrivKey } from '../../src/crypto/secp.js';
+import { sha256 } from '../../src/crypto/hash.js';
+import { featureBits } from '../../src/bolt12/features.js';
+import { buildOffer } from '../../src/bolt12/build.js';
+import { encodeMessage } from '../../src/messages/index.js';
+import { createBlindedPath } from '../../src/onion/blinding.js';
+import { SimNetwork } from '../sim/network.js';
+import { logAfter, logCount, until } from './recipient-helpers.js';
+import { LdkAsyncRecipient, LdkInvoiceServer, NOW, offerToString, pays, virtualNodeOf } from './payer-helpers.js';
+
+const nets: SimNetwork[] = [];
+/** Peers rate-limit onion messages (4/s per peer, as connectd): a burst of test messages is paced like a real sender. */
+const pace = () => new Promise((res) => setTimeout(res, 300));
+after(() => Promise.all(nets.map((n) => n.close())));
+
+async function setup() {
+  const net = new SimNetwork();
+  nets.push(net);
+  const p = await net.addClnNode('payer');
+  const sNode = net.addExternalNode('ldk-server');
+  const rNode = net.addExternalNode('ldk-recipient');
+  net.addChannel(p, sNode, { scid: '101x1x0' });
+  net.addChannel(rNode, sNode, { scid: '102x1x0' });
+  const s = new LdkInvoiceServer(sNode);
+  const r = new LdkAsyncRecipient(rNode, sNode, (102n << 40n) | (1n << 16n));
+  const offer = r.makeOffer(s.offerPath);
+  return { net, p, s, r, offer: offerToString(offer) };
+}
+
+test('LDK server and recipient: static invoice accepted, held_htlc_available to its held path, release moves the payment to paying', async () => {
+  const { net, p, s, r, offer } = await setup();
+  const call = p.cli('asyncpay', { offer, amount_msat: 50_000, timeout: 1 });
+  const { req, replyPath } = await s.nextRequest();
+  assert.equal(req.amount, 50_000n);
+  assert.equal(toHex(req.offer.issuerId!), toHex(pubFromPriv(r.key)));
+  assert.equal(req.payerNote, undefined);
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  const held = await r.nextHeld();
+  assert.ok(held.replyPath, 'with a reply path back to the payer');
+  const res = await call;
+  assert.equal(res.status, 'waiting_for_release');
+  assert.equal(res.invoice_kind, 'static_invoice');
+  assert.equal(res.amount_msat, 50_000);
+  assert.equal(res.payment_preimage, undefined, 'the preimage is not shown before the payment completes');
+  assert.equal(res.held_htlc_sent, 1);
+  const listed = (await p.cli('listasyncpays', { payment_hash: res.payment_hash })).asyncpays;
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].payment_id, res.payment_id);
+  assert.equal((await p.cli('listasyncpays', { offer })).asyncpays.length, 1);
+  const from = logCount(p);
+  r.release(held);
+  await logAfter(p, from, new RegExp(`${res.payment_id}: (waiting_for_release|static_invoice) -> paying`));
+  assert.deepEqual(net.violations(), []);
+});
+
+test('rejections, each leaving the payment waiting and nothing sent: offer records differ, expired, bad signature, unknown required feature; then a valid one wins', async () => {
+  const { net, p, s, r, offer } = await setup();
+  const call = p.cli('asyncpay', { offer, amount_msat: 42_000, timeout: 0 });
+  const { replyPath } = await s.nextRequest();
+  const first = await call;
+  assert.equal(first.status, 'requested');
+  const good = r.staticInvoice();
+  const badSig = good.bytes.slice();
+  badSig[badSig.length - 3]! ^= 0x01;
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    ['offer records differ', r.staticInvoice({ otherOffer: true }).bytes, /offer records differ/],
+    ['expired', r.staticInvoice({ createdAt: NOW() - 1000, relativeExpiry: 100 }).bytes, /static invoice has expired/],
+    ['bad signature', badSig, /bad signature/],
+    ['unknown required feature', r.staticInvoice({ features: featureBits(17, 42) }).bytes, /unknown required invoice feature/],
+  ];
+  for (const [name, bytes, re] of cases) {
+    await pace();
+    const from = logCount(p);
+    s.reply(replyPath, 'static_invoice', bytes);
+    await logAfter(p, from, re);
+    const [rec] = await pays(p);
+    assert.equal(rec.status, 'requested', name);
+    assert.equal(r.heldMessages().length, 0, `${name}: no held_htlc_available sent`);
+  }
+  s.reply(replyPath, 'static_invoice', good.bytes);
+  await pace();
+  await r.nextHeld();
+  const [rec] = await pays(p);
+  assert.equal(rec.status, 'waiting_for_release');
+  assert.deepEqual(net.violations(), []);
+});
+
+test('unsolicited and forged: an invoice after the winner, a message on a forged path_id, a replayed release — nothing moves twice', async () => {
+  const { net, p, s, r, offer } = await setup();
+  const call = p.cli('asyncpay', { offer, amount_msat: 30_000, timeout: 1 });
+  const { req, replyPath } = await s.nextRequest();
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  const held = await r.nextHeld();
+  const res = await call;
+  assert.equal(res.status, 'waiting_for_release');
+
+  // A valid fresh invoice for the same request, arriving second: first invoice wins.
+  let from = logCount(p);
+  s.reply(replyPath, 'invoice', r.freshInvoice(req, sha256(randomBytes(32))).bytes);
+  await logAfter(p, from, /invoice for payment [0-9a-f]+ which is waiting_for_release \(first invoice wins\)/);
+
+  // A path to our virtual node with a path_id we did not make (a guessed/forged context).
+  const v = asPubKey(virtualNodeOf(p));
+  for (const kind of ['static_invoice', 'release_held_htlc'] as const) {
+    await pace();
+    const forged = createBlindedPath([{ nodeId: p.id, data: { nextNodeId: v } }, { nodeId: v, data: { pathId: randomBytes(33) } }]);
+    from = logCount(p);
+    const msg = kind === 'static_invoice' ? encodeMessage({ kind, bytes: r.staticInvoice().bytes }) : encodeMessage({ kind });
+    assert.ok(r.node.send(forged, [msg], { prefix: [s.node] }).ok);
+    await logAfter(p, from, /unauthenticated path_id/);
+  }
+  const [still] = await pays(p);
+  assert.equal(still.status, 'waiting_for_release');
+
+  // The genuine release, then the same release again (replayed): one transition to paying.
+  from = logCount(p);
+  await pace();
+  r.release(held);
+  await logAfter(p, from, /-> paying/);
+  await pace();
+  r.release(held);
+  await logAfter(p, from, /release_held_htlc for payment [0-9a-f]+ which is (paying|failed|complete)/);
+  const transitions = p.plugin!.logs.slice(from).filter((l) => /-> paying/.test(l.message));
+  assert.equal(transitions.length, 1, 'one payment for one release');
+  assert.deepEqual(net.violations(), []);
+});
+
+test('an offer path we cannot reach: the request goes over the next path; asyncpay errors are clear', async () => {
+  const { net, p, s, r } = await setup();
+  const nowhere = createBlindedPath([{ nodeId: pubFromPriv(randomPrivKey()), data: { pathId: randomBytes(16) } }]);
+  const two = r.makeOffer(nowhere);
+  const offer2 = buildOffer({ chains: two.chains as never, paths: [nowhere, s.offerPath], issuerId: two.issuerId!, absoluteExpiry: two.absoluteExpiry! });
+  r.offer = offer2;
+  const call = p.cli('asyncpay', { offer: offerToString(offer2), amount_msat: 1000, timeout: 0 });
+  const { req } = await s.nextRequest();
+  assert.equal(toHex(req.offer.paths![1]!.firstPathKey), toHex(s.offerPath.firstPathKey));
+  assert.equal((await call).status, 'requested');
+  assert.ok(p.plugin!.logs.some((l) => /invoice_request over offer path 0 not sent/.test(l.message)));
+
+  // Errors before anything is sent.
+  await assert.rejects(p.cli('asyncpay', { offer: offerToString(r.offer) }), (e: any) => e.rpcError?.code === 1940 && /amount_msat is required/.test(e.rpcError.message));
+  await assert.rejects(p.cli('asyncpay', { offer: 'lno1xyz', amount_msat: 1 }), (e: any) => e.rpcError?.code === -32602);
+  await assert.rejects(p.cli('waitasyncpay', { payment_hash: '00'.repeat(32), timeout: 0 }), (e: any) => e.rpcError?.code === 1942);
+  assert.deepEqual(net.violations(), []);
+});
