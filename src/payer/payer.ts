@@ -69,6 +69,7 @@ export class Payer {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly releaseTimeout: number;
+  private readonly crashAfter = process.env.ASYNCPAY_DEV_PAYER_CRASH_AFTER;
 
   constructor(private readonly d: PayerDeps) {
     this.db = new PayerStore(d.store);
@@ -116,6 +117,12 @@ export class Payer {
     }
     const rec = d.record;
     await this.db.save(rec);
+    if (this.crashAfter === rec.state) {
+      // Dev only (like lightningd's dev options): die the hard way right after this
+      // state is stored, so tests can restart the plugin in each state.
+      process.kill(process.pid, 'SIGKILL');
+      await new Promise(() => {});
+    }
     const before = this.pending.get(rec.payment_id)?.state;
     if (isFinal(rec.state)) {
       this.pending.delete(rec.payment_id);
