@@ -8,8 +8,8 @@ import { ignore, update, type Decision } from './decision.js';
 import type { PaymentRecord } from './types.js';
 
 export function decideOnInvoice(rec: PaymentRecord | undefined, sent: InvoiceRequest | undefined, bytes: Uint8Array, now: number): Decision {
-  if (!rec || !sent) return ignore('invoice for no payment of ours');
-  if (rec.state !== 'requested') return ignore(`invoice for payment ${rec.payment_id} which is ${rec.state} (first invoice wins)`);
+  if (!rec) return ignore('invoice for no payment of ours');
+  if (rec.state !== 'requested' || !sent) return ignore(`invoice for payment ${rec.payment_id} which is ${rec.state} (first invoice wins)`);
   const c = checkInvoiceForRequest(bytes, sent, now);
   if (!c.ok) return ignore(`invoice for payment ${rec.payment_id} rejected: ${c.reason}`);
   return update(rec, 'invoice', now, {

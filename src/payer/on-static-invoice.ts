@@ -17,8 +17,8 @@ export function decideOnStaticInvoice(
   preimage: Uint8Array,
   releaseTimeout: number,
 ): Decision {
-  if (!rec || !sent) return ignore('static invoice for no payment of ours');
-  if (rec.state !== 'requested') return ignore(`static invoice for payment ${rec.payment_id} which is ${rec.state} (first invoice wins)`);
+  if (!rec) return ignore('static invoice for no payment of ours');
+  if (rec.state !== 'requested' || !sent) return ignore(`static invoice for payment ${rec.payment_id} which is ${rec.state} (first invoice wins)`);
   if (preimage.length !== 32) throw new RangeError('preimage must be 32 bytes');
   const c = checkStaticInvoiceForRequest(bytes, sent, now);
   if (!c.ok) return ignore(`static invoice for payment ${rec.payment_id} rejected: ${c.reason}`);

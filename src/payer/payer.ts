@@ -218,7 +218,7 @@ export class Payer {
     await this.job(`handling ${m.message.kind}`, async () => {
       const msg = m.message;
       const rec = this.pending.get(id) ?? (await this.db.get(id));
-      const sent = rec && !isFinal(rec.state) ? this.invreqOf(rec) : undefined;
+      const sent = rec?.state === 'requested' ? this.invreqOf(rec) : undefined;
       const now = this.d.now();
       if (c.kind === 'payer_invoice') {
         if (msg.kind === 'invoice') return void (await this.apply(decideOnInvoice(rec, sent, msg.bytes, now)));
