@@ -152,3 +152,50 @@ test('an offer path we cannot reach: the request goes over the next path; asyncp
   await assert.rejects(p.cli('waitasyncpay', { payment_hash: '00'.repeat(32), timeout: 0 }), (e: any) => e.rpcError?.code === 1942);
   assert.deepEqual(net.violations(), []);
 });
+
+test('invoice_error abandons the payment (as LDK): asyncpay fails with the reason, asyncpay_payment_failed is notified', async () => {
+  const { net, p, s, r, offer } = await setup();
+  const call = p.cli('asyncpay', { offer, amount_msat: 5_000, timeout: 20 }).catch((e) => e);
+  const { replyPath } = await s.nextRequest();
+  assert.ok(s.node.send(replyPath, [encodeMessage({ kind: 'invoice_error', error: 'no such offer' })]).ok);
+  const err = (await call).rpcError;
+  assert.equal(err.code, 1941);
+  assert.equal(err.data.status, 'failed');
+  assert.equal(err.data.failure, 'invoice_error: no such offer');
+  const note = await until(() => p.plugin!.notifications.find((n) => n.method === 'asyncpay_payment_failed'), 'notification');
+  assert.equal(note.params.payment_id, err.data.payment_id);
+  await assert.rejects(p.cli('waitasyncpay', { payment_hash: err.data.payment_id, timeout: 0 }), (e: any) => e.rpcError?.code === 1941);
+  // A static invoice arriving afterwards is ignored.
+  await pace();
+  const from = logCount(p);
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  await logAfter(p, from, /static invoice for payment [0-9a-f]+ which is failed/);
+  assert.equal(r.heldMessages().length, 0);
+  assert.deepEqual(net.violations(), []);
+});
+
+test('no release within asyncpay-payer-release-timeout: the payment fails; a release after that pays nothing', async () => {
+  const net = new SimNetwork();
+  nets.push(net);
+  const p = await net.addClnNode('payer', { pluginOptions: { 'asyncpay-payer-release-timeout': 2 } });
+  const sNode = net.addExternalNode('ldk-server');
+  const rNode = net.addExternalNode('ldk-recipient');
+  net.addChannel(p, sNode, { scid: '101x1x0' });
+  net.addChannel(rNode, sNode, { scid: '102x1x0' });
+  const s = new LdkInvoiceServer(sNode);
+  const r = new LdkAsyncRecipient(rNode, sNode, (102n << 40n) | (1n << 16n));
+  r.makeOffer(s.offerPath);
+  const call = p.cli('asyncpay', { offer: offerToString(r.offer), amount_msat: 5_000, timeout: 30 }).catch((e) => e);
+  const { replyPath } = await s.nextRequest();
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  const held = await r.nextHeld();
+  const err = (await call).rpcError;
+  assert.equal(err.code, 1941);
+  assert.equal(err.data.failure, 'the recipient did not release the payment in time');
+  const from = logCount(p);
+  r.release(held);
+  // The reply path expired with the payment: the transport drops it before the payer sees it.
+  await logAfter(p, from, /release_held_htlc on an expired payer_release path|release_held_htlc for payment [0-9a-f]+ which is failed/);
+  assert.ok(!p.plugin!.logs.slice(from).some((l) => /-> paying/.test(l.message)));
+  assert.deepEqual(net.violations(), []);
+});
