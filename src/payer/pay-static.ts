@@ -1,5 +1,5 @@
 // Sending the payment of a released static invoice (I/O around static-payment.ts):
-// route to a blinded path's introduction node with `getroutes`, build the payment
+// route to a blinded path's introduction node with `getroute`, build the payment
 // onion with the blinded tail and LDK's final payload, `sendonion`, `waitsendpay`;
 // on failure the next path (or the same one again, with a new route), a bounded
 // number of times. Before every attempt lightningd's own records are consulted
@@ -22,9 +22,10 @@ import type { PaymentRecord } from './types.js';
 /** Attempts per payment (over all paths): bounded so a hopeless payment ends. */
 const MAX_ATTEMPTS = 6;
 
+/** One entry of lightningd's `getroute`. */
 interface RouteHop {
-  short_channel_id_dir: string;
-  next_node_id: string;
+  id: string;
+  channel: string;
   amount_msat: number | string;
   delay: number;
 }
@@ -64,14 +65,15 @@ async function payStatic(d: StaticPayerDeps, rec: PaymentRecord): Promise<PayRes
       if (toHex(intro) === toHex(d.topology.ourId)) throw new Error('this node is the introduction node of the path');
       const groupid = await nextGroupId(d.rpc, hash);
       const info = await d.rpc.call<{ blockheight: number }>('getinfo');
-      const height = info.blockheight;
+      // lightningd sends the first HTLC with cltv_expiry = blockheight + 1 + first_hop.delay.
+      const base = info.blockheight + 1;
       const route = await routeTo(d, intro, leg.introAmountMsat, leg.introCltvDelta, amount);
       const onion = buildPaymentOnion({
-        route: route.map((h) => ({ ...h, cltvExpiry: height + h.cltvExpiry })),
+        route: route.map((h) => ({ ...h, cltvExpiry: base + h.cltvExpiry })),
         paymentHash: fromHex(hash),
         // BOLT 4: the final hop's outgoing_cltv_value is the current height; the path's
-        // cltv_expiry_delta (in the route's last step) covers the recipient's needs.
-        blinded: { path: p.path, introNodeId: intro, amountMsat: amount, finalCltv: height, totalMsat: amount, extra },
+        // cltv_expiry_delta (the route's last delay) covers the recipient's needs.
+        blinded: { path: p.path, introNodeId: intro, amountMsat: amount, finalCltv: base, totalMsat: amount, extra },
       });
       await d.rpc.call('sendonion', {
         onion: toHex(onion.packet),
@@ -103,28 +105,25 @@ async function nextGroupId(rpc: RpcLike, hash: string): Promise<number> {
 }
 
 /**
- * Clear hops from us to the introduction node (the last step), with relative CLTVs.
- * `getroutes` (askrene) gives each hop the amount and delay the HTLC into it carries.
+ * Clear hops from us to the introduction node (the last step) with `getroute`, whose
+ * delays are relative to the tip (lightningd adds blockheight + 1 when it sends).
  */
 async function routeTo(d: StaticPayerDeps, intro: PubKey, introAmount: bigint, introCltvDelta: number, amount: bigint): Promise<RouteStep[]> {
-  // Fee budget for the clear part, like xpay's default: 5 sat or 1%, whichever is more.
-  const maxfee = amount / 100n > 5000n ? amount / 100n : 5000n;
-  const r = await d.rpc.call<{ routes: Array<{ path: RouteHop[] }> }>('getroutes', {
-    source: toHex(d.topology.ourId),
-    destination: toHex(intro),
+  const r = await d.rpc.call<{ route: RouteHop[] }>('getroute', {
+    id: toHex(intro),
     amount_msat: Number(introAmount),
-    layers: [],
-    maxfee_msat: Number(maxfee),
-    final_cltv: introCltvDelta,
+    riskfactor: 10,
+    cltv: introCltvDelta,
   });
-  if (!r.routes || r.routes.length === 0) throw new Error('getroutes found no route');
-  // One part only: splitting a blinded payment needs basic_mpp and a share of the path's fees per part.
-  if (r.routes.length > 1) throw new Error(`getroutes split the payment into ${r.routes.length} parts; only single-part payments are sent`);
-  const path = r.routes[0]!.path;
-  if (path.length === 0) throw new Error('getroutes returned an empty route');
+  const path = r.route ?? [];
+  if (path.length === 0) throw new Error('getroute returned an empty route');
+  // Fee budget for the clear part, like xpay's default: 5 sat or 1 %, whichever is more.
+  const maxfee = amount / 100n > 5000n ? amount / 100n : 5000n;
+  const fee = msat(path[0]!.amount_msat) - introAmount;
+  if (fee > maxfee) throw new Error(`route fee ${fee} msat above the ${maxfee} msat budget`);
   return path.map((h) => ({
-    nodeId: asPubKey(fromHex(h.next_node_id)),
-    shortChannelId: parseScid(h.short_channel_id_dir.split('/')[0]!),
+    nodeId: asPubKey(fromHex(h.id)),
+    shortChannelId: parseScid(h.channel),
     amountMsat: msat(h.amount_msat),
     cltvExpiry: h.delay,
   }));

@@ -14,6 +14,10 @@ import { offerToString, type Offer } from '../../src/bolt12/offer.js';
 import type { StaticInvoice } from '../../src/bolt12/static-invoice.js';
 import { encodeMessage } from '../../src/messages/index.js';
 import { createBlindedPath } from '../../src/onion/blinding.js';
+import { incorrectOrUnknownPaymentDetails } from '../../src/onion/failure.js';
+import { encodeHopPayload, extraRecord } from '../../src/onion/hop_payload.js';
+import { sameOfferRecords } from '../../src/bolt12/offer-id.js';
+import type { IncomingPayment } from '../sim/external-payments.js';
 import type { BlindedPath } from '../../src/onion/types.js';
 import type { ClnNode } from '../sim/cln-node.js';
 import type { ExternalNode, Received } from '../sim/external-node.js';
@@ -51,7 +55,16 @@ export class LdkAsyncRecipient {
     return this.offer;
   }
 
+  /** TLV 10 of the last hop of every payment path we built (what a payer must copy verbatim). */
+  readonly lastHopData = new Set<string>();
+
   paymentPath(payinfo: Partial<PaymentPath['payinfo']> = {}): PaymentPath {
+    const pp = this.buildPaymentPath(payinfo);
+    this.lastHopData.add(toHex(pp.path.hops[pp.path.hops.length - 1]!.encryptedData));
+    return pp;
+  }
+
+  private buildPaymentPath(payinfo: Partial<PaymentPath['payinfo']>): PaymentPath {
     return {
       path: createBlindedPath([
         { nodeId: this.server.id, data: { shortChannelId: this.serverScid, paymentRelay: { cltvExpiryDelta: 6, feeProportionalMillionths: 10, feeBaseMsat: 1000 }, paymentConstraints: { maxCltvExpiry: 10_000_000, htlcMinimumMsat: 0n } } },
@@ -81,6 +94,52 @@ export class LdkAsyncRecipient {
   /** A fresh invoice for `req`, as R answers a forwarded request while online. */
   freshInvoice(req: InvoiceRequest, paymentHash: Uint8Array, payinfo: Partial<PaymentPath['payinfo']> = {}) {
     return buildInvoice(req, { paymentPaths: [this.paymentPath(payinfo)], createdAt: BigInt(NOW()), paymentHash }, this.key);
+  }
+
+  /**
+   * Takes payments as an LDK recipient does for a static invoice (async-protocol.md §8.5):
+   * over our payment path (its TLV 10 decrypts to our path_id), the final payload exactly
+   * 2, 4, 10, 18, 77777 = an invoice_request for our offer, 5482373484 = a preimage of the
+   * payment hash, total ≥ the request's amount. Each check's verdict is kept for the test.
+   */
+  acceptPayments(): Array<{ payment: IncomingPayment; ok: boolean; why?: string; invreq?: InvoiceRequest; preimage?: Uint8Array }> {
+    const seen: Array<{ payment: IncomingPayment; ok: boolean; why?: string; invreq?: InvoiceRequest; preimage?: Uint8Array }> = [];
+    this.node.payments.onPayment = (pay) => {
+      const no = (why: string) => {
+        seen.push({ payment: pay, ok: false, why });
+        pay.fail(incorrectOrUnknownPaymentDetails(pay.amountMsat, 800_000));
+      };
+      if (!pay.encrypted || !pay.encrypted.pathId || toHex(pay.encrypted.pathId) !== toHex(this.payPathId)) return no('not over our payment path');
+      const pl = pay.payload;
+      const reqBytes = extraRecord(pl, 77777n);
+      const pre = extraRecord(pl, 5482373484n);
+      if (!reqBytes || !pre) return no('no invoice_request or no keysend preimage');
+      if (!pl.encryptedRecipientData || !this.lastHopData.has(toHex(pl.encryptedRecipientData))) return no('TLV 10 is not one we wrote');
+      let req: InvoiceRequest;
+      try {
+        req = decodeInvoiceRequest(reqBytes);
+      } catch (e) {
+        return no(`invoice_request does not verify: ${(e as Error).message}`);
+      }
+      if (!sameOfferRecords(req.records, this.offer.records)) return no('invoice_request is not for our offer');
+      if (toHex(sha256(pre)) !== toHex(pay.paymentHash)) return no('preimage does not match');
+      if (pl.totalAmountMsat === undefined || pl.totalAmountMsat < (req.amount ?? 0n)) return no('underpaid');
+      // The exact bytes LDK's payer writes: nothing else in the final payload.
+      const expected = encodeHopPayload({
+        amtToForward: pl.amtToForward!,
+        outgoingCltvValue: pl.outgoingCltvValue!,
+        encryptedRecipientData: pl.encryptedRecipientData,
+        totalAmountMsat: req.amount!,
+        extra: [
+          { type: 77777n, value: req.bytes },
+          { type: 5482373484n, value: pre },
+        ],
+      });
+      if (toHex(pay.hin.peeled.payload) !== toHex(expected)) return no('final payload differs from 2, 4, 10, 18, 77777, 5482373484');
+      seen.push({ payment: pay, ok: true, invreq: req, preimage: pre });
+      pay.fulfill(pre);
+    };
+    return seen;
   }
 
   /** held_htlc_available messages received (not yet answered). */
