@@ -264,9 +264,9 @@ export class Payer {
       invoice_deadline: now + Math.max(MIN_INVOICE_WAIT_SECS, p.timeout),
     };
     this.requests.set(rec.payment_id, req);
-    const waited = this.waitFor(rec.payment_id, p.timeout, (r) => isFinal(r.state));
-    await this.job(`starting payment ${rec.payment_id}`, () => this.apply({ kind: 'update', record: rec }));
-    const r = await waited;
+    // Stored (and the request sent) before we wait: a store failure is the caller's error.
+    await this.serial.run(() => this.apply({ kind: 'update', record: rec }));
+    const r = await this.waitFor(rec.payment_id, p.timeout, (x) => isFinal(x.state));
     if (r.state === 'failed') throw new RpcError(ERR_PAYMENT_FAILED, `payment failed: ${r.failure}`, paymentView(r));
     return paymentView(r);
   }
@@ -323,7 +323,7 @@ export class Payer {
       const w = (r: PaymentRecord) => {
         if (done(r)) finish(r);
       };
-      const t = setTimeout(() => void current().then((r) => finish(r!)), timeoutSecs * 1000);
+      const t = setTimeout(() => void current().then((r) => finish(r ?? now!)), timeoutSecs * 1000);
       set.add(w);
     });
   }

@@ -119,6 +119,7 @@ test('rejections, each leaving the payment waiting and nothing sent: offer recor
 
 test('unsolicited and forged: an invoice after the winner, a message on a forged path_id, a replayed release — nothing moves twice', async () => {
   const { net, p, s, r, offer } = await setup();
+  const verdicts = r.acceptPayments();
   const call = p.cli('asyncpay', { offer, amount_msat: 30_000, timeout: 1 });
   const { req, replyPath } = await s.nextRequest();
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
@@ -154,6 +155,14 @@ test('unsolicited and forged: an invoice after the winner, a message on a forged
   await logAfter(p, from, /release_held_htlc for payment [0-9a-f]+ which is (paying|failed|complete)/);
   const transitions = p.plugin!.logs.slice(from).filter((l) => /-> paying/.test(l.message));
   assert.equal(transitions.length, 1, 'one payment for one release');
+  assert.equal((await p.cli('waitasyncpay', { payment_hash: res.payment_hash, timeout: 30 })).status, 'complete');
+  // Released again once complete: still nothing.
+  await pace();
+  const from2 = logCount(p);
+  r.release(held);
+  await logAfter(p, from2, /release_held_htlc for payment [0-9a-f]+ which is complete/);
+  assert.equal(verdicts.length, 1, 'exactly one HTLC reached R');
+  assert.equal(verdicts[0]!.ok, true);
   assert.deepEqual(net.violations(), []);
 });
 
@@ -220,5 +229,30 @@ test('no release within asyncpay-payer-release-timeout: the payment fails; a rel
   // The reply path expired with the payment: the transport drops it before the payer sees it.
   await logAfter(p, from, /release_held_htlc on an expired payer_release path|release_held_htlc for payment [0-9a-f]+ which is failed/);
   assert.ok(!p.plugin!.logs.slice(from).some((l) => /-> paying/.test(l.message)));
+  assert.deepEqual(net.violations(), []);
+});
+
+test('R online: its fresh invoice arrives first and is paid with xpay; the static invoice that follows is ignored', async () => {
+  const { net, p, s, r, offer } = await setup();
+  const verdicts = r.acceptPayments();
+  const call = p.cli('asyncpay', { offer, amount_msat: 12_345, payer_note: 'coffee', timeout: 30 });
+  const { req, replyPath } = await s.nextRequest();
+  assert.equal(req.payerNote, 'coffee');
+  const preimage = randomBytes(32);
+  const hash = r.node.payments.expect(preimage);
+  // R (online) answers the forwarded request straight over the payer's reply path.
+  assert.ok(r.node.send(replyPath, [encodeMessage({ kind: 'invoice', bytes: r.freshInvoice(req, hash).bytes })], { prefix: [s.node] }).ok);
+  const res = await call;
+  assert.equal(res.status, 'complete');
+  assert.equal(res.invoice_kind, 'invoice');
+  assert.equal(res.payment_hash, toHex(hash));
+  assert.equal(res.payment_preimage, toHex(preimage));
+  assert.equal(verdicts.length, 1);
+  assert.equal(verdicts[0]!.payment.payload.extra, undefined, 'a fresh invoice is paid with the plain BOLT 12 final payload');
+  await pace();
+  const from = logCount(p);
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  await logAfter(p, from, /static invoice for payment [0-9a-f]+ which is complete \(first invoice wins\)/);
+  assert.equal(r.heldMessages().length, 0);
   assert.deepEqual(net.violations(), []);
 });
