@@ -54,9 +54,9 @@ export class ExternalPayments {
   }
 
   /** Builds the onion for `args`, sends it and waits for the outcome. */
-  async pay(args: PaymentOnionArgs): Promise<PaymentOutcome> {
+  async pay(args: PaymentOnionArgs, partid = 0): Promise<PaymentOutcome> {
     const o = buildPaymentOnion(args);
-    return this.sendOnion(o.packet, o.firstHop, args.paymentHash, o.sharedSecrets);
+    return this.sendOnion(o.packet, o.firstHop, args.paymentHash, o.sharedSecrets, partid);
   }
 
   /** Sends a ready onion (any payload) to `firstHop`; resolves with the HTLC's fate. */
