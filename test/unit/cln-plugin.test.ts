@@ -57,6 +57,7 @@ test('init: options of plugin-manifest.json typed per declaration, defaults appl
     'asyncpay-noconnect': false,
     'asyncpay-server-paths': '',
     'asyncpay-offer-count': 10,
+    'asyncpay-payer-release-timeout': 604800,
   });
 
   // lightningd sends native JSON types; older ones (and people) send strings.
@@ -79,6 +80,7 @@ test('init: options of plugin-manifest.json typed per declaration, defaults appl
     'asyncpay-noconnect': true,
     'asyncpay-server-paths': 'abcd',
     'asyncpay-offer-count': 3,
+    'asyncpay-payer-release-timeout': 604800,
   });
 });
 
