@@ -13,6 +13,7 @@ import { featureBits } from '../../src/bolt12/features.js';
 import { buildOffer } from '../../src/bolt12/build.js';
 import { encodeMessage } from '../../src/messages/index.js';
 import { createBlindedPath } from '../../src/onion/blinding.js';
+import { incorrectOrUnknownPaymentDetails } from '../../src/onion/failure.js';
 import { SimNetwork } from '../sim/network.js';
 import { logAfter, logCount, until } from './recipient-helpers.js';
 import { LdkAsyncRecipient, LdkInvoiceServer, NOW, offerToString, pays, virtualNodeOf } from './payer-helpers.js';
@@ -108,6 +109,7 @@ test('rejections, each leaving the payment waiting and nothing sent: offer recor
     const [rec] = await pays(p);
     assert.equal(rec.status, 'requested', name);
     assert.equal(r.heldMessages().length, 0, `${name}: no held_htlc_available sent`);
+    assert.equal(r.node.payments.received.length, 0, `${name}: nothing paid`);
   }
   s.reply(replyPath, 'static_invoice', good.bytes);
   await pace();
@@ -254,5 +256,24 @@ test('R online: its fresh invoice arrives first and is paid with xpay; the stati
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
   await logAfter(p, from, /static invoice for payment [0-9a-f]+ which is complete \(first invoice wins\)/);
   assert.equal(r.heldMessages().length, 0);
+  assert.deepEqual(net.violations(), []);
+});
+
+test('R refuses the HTLC: the payment is retried a bounded number of times, then fails with the reason', async () => {
+  const { net, p, s, r, offer } = await setup();
+  r.node.payments.onPayment = (pay) => pay.fail(incorrectOrUnknownPaymentDetails(pay.amountMsat, net.blockheight));
+  const call = p.cli('asyncpay', { offer, amount_msat: 7_000, timeout: 1 });
+  const { replyPath } = await s.nextRequest();
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  const held = await r.nextHeld();
+  const res = await call;
+  r.release(held);
+  const err = await p.cli('waitasyncpay', { payment_hash: res.payment_hash, timeout: 60 }).catch((e) => e.rpcError);
+  assert.equal(err.code, 1941);
+  assert.equal(err.data.status, 'failed');
+  assert.match(err.data.failure, /attempt 5/);
+  assert.equal(r.node.payments.received.length, 6, 'six attempts, each one HTLC');
+  const note = await until(() => p.plugin!.notifications.find((n) => n.method === 'asyncpay_payment_failed'), 'notification');
+  assert.equal(note.params.payment_hash, res.payment_hash);
   assert.deepEqual(net.violations(), []);
 });
