@@ -288,13 +288,13 @@ class AsyncRecipient implements RecipientRole {
         await this.job('ignoring', async () => this.ignore(`invoice_request forwarded for an offer we do not hold (slot ${c.slot})`));
         return true;
       }
-      const refused = await this.pay.onForwardedInvreq(offer, msg.bytes, m.replyPath).catch((e) => {
-        this.d.log.unusual(`answering an invoice_request failed: ${(e as Error).stack ?? String(e)}`);
-        return undefined;
-      });
+      const v = await this.pay.checkForwardedInvreq(offer, msg.bytes);
       await this.job('counting a forwarded invoice_request', async () =>
-        refused ? this.ignore(`forwarded invoice_request for slot ${c.slot}: ${refused}`) : this.onForwardedInvreq(c),
+        v.ok ? this.onForwardedInvreq(c) : this.ignore(`forwarded invoice_request for slot ${c.slot}: ${v.reason}: ${v.detail}`),
       );
+      if (v.ok) {
+        await this.pay.answerForwardedInvreq(offer, v, m.replyPath).catch((e) => this.d.log.unusual(`answering an invoice_request failed: ${(e as Error).stack ?? String(e)}`));
+      }
       return true;
     }
     if (c.kind === 'held_htlc' && msg.kind === 'held_htlc_available') {

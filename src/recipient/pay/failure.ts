@@ -3,6 +3,7 @@
 // mpp_timeout (23). lightningd replaces either with invalid_onion_blinding when the
 // HTLC came over a blinded path (payments.md §2): the payer learns nothing more.
 import { concatBytes, toHex, u16, u32, u64 } from '../../codec/bytes.js';
+import { FAILCODE } from '../../onion/failure.js';
 
 export type FailReason =
   | 'no_preimage'
@@ -30,16 +31,13 @@ export type FailReason =
   | 'malformed_payload'
   | 'unknown_even_type';
 
-const PERM = 0x4000;
-const INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS = PERM | 15;
-const MPP_TIMEOUT = 23;
 
 /** The hook answer that fails an HTLC. */
 export function failAnswer(reason: FailReason, amountMsat: bigint, height: number): { result: 'fail'; failure_message: string } {
   const msg =
     reason === 'mpp_timeout'
-      ? u16(MPP_TIMEOUT)
-      : concatBytes(u16(INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS), u64(amountMsat < 0n ? 0n : amountMsat), u32(Math.max(0, Math.min(height, 0xffffffff))));
+      ? u16(FAILCODE.mpp_timeout)
+      : concatBytes(u16(FAILCODE.incorrect_or_unknown_payment_details), u64(amountMsat < 0n ? 0n : amountMsat), u32(Math.max(0, Math.min(height, 0xffffffff))));
   return { result: 'fail', failure_message: toHex(msg) };
 }
 

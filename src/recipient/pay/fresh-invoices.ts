@@ -53,22 +53,17 @@ export class FreshInvoices {
     return this.base;
   }
 
-  /**
-   * Checks and (if it passes and the bounds allow) answers the request. Resolves
-   * with why it was refused, or undefined for a valid request for this offer.
-   */
-  async answer(offer: HeldOffer, bytes: Uint8Array, replyPath: BlindedPath | undefined): Promise<string | undefined> {
-    if (!this.s.chain) return 'chain not known yet';
+  /** Checks a forwarded request against our offer; a refusal is counted. */
+  async check(offer: HeldOffer, bytes: Uint8Array): Promise<InvreqVerdict> {
+    if (!this.s.chain) return { ok: false, reason: 'wrong_chain', detail: 'chain not known yet' };
     const v = checkInvreqForOffer(bytes, decodeOffer(fromHex(offer.offer)).records, this.s.chain);
-    if (!v.ok) {
-      await this.s.serial.run(() => this.s.db.batch([this.s.failureOp(`invoice_request_${v.reason}`)]));
-      return `${v.reason}: ${v.detail}`;
-    }
-    await this.mint(offer, v, replyPath);
-    return undefined;
+    if (!v.ok) await this.s.serial.run(() => this.s.db.batch([this.s.failureOp(`invoice_request_${v.reason}`)]));
+    else this.s.d.log.info(`invoice_request for async offer ${offer.offerId} (slot ${offer.slot}, ${v.need} msat) forwarded by the server; answering with a fresh invoice`);
+    return v;
   }
 
-  private async mint(offer: HeldOffer, v: Extract<InvreqVerdict, { ok: true }>, replyPath: BlindedPath | undefined): Promise<void> {
+  /** Answers a checked request with a fresh invoice, if the bounds allow. */
+  async mint(offer: HeldOffer, v: Extract<InvreqVerdict, { ok: true }>, replyPath: BlindedPath | undefined): Promise<void> {
     const { log, now, rpc, transport } = this.s.d;
     const what = `forwarded invoice_request for offer ${offer.offerId} (slot ${offer.slot})`;
     if (!replyPath) return log.debug(`${what}: no reply path to answer over`);

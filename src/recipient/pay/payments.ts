@@ -6,6 +6,7 @@ import { JSONRPC_INVALID_PARAMS, RpcError } from '../../cln/errors.js';
 import type { BlindedPath } from '../../onion/types.js';
 import { chainHashOf } from '../chain.js';
 import type { MadeInvoice } from '../invoice-maker.js';
+import type { InvreqVerdict } from './checks.js';
 import { msatJson, PayState, type HeldOffer, type PayDeps } from './context.js';
 import { FreshInvoices } from './fresh-invoices.js';
 import { HtlcClaims, type HookAnswer } from './htlc-claims.js';
@@ -100,9 +101,14 @@ export class RecipientPayments {
     return releaseHeldHtlc(this.s, this.releases, offer, slot, replyPath);
   }
 
-  /** Resolves with why the request was refused, undefined when it was a valid request for `offer`. */
-  onForwardedInvreq(offer: HeldOffer, bytes: Uint8Array, replyPath: BlindedPath | undefined): Promise<string | undefined> {
-    return this.fresh.answer(offer, bytes, replyPath);
+  /** A forwarded invoice_request: is it a valid request for `offer`? */
+  checkForwardedInvreq(offer: HeldOffer, bytes: Uint8Array): Promise<InvreqVerdict> {
+    return this.fresh.check(offer, bytes);
+  }
+
+  /** Answers a checked request with a fresh invoice over the payer's reply path. */
+  answerForwardedInvreq(offer: HeldOffer, v: Extract<InvreqVerdict, { ok: true }>, replyPath: BlindedPath | undefined): Promise<void> {
+    return this.fresh.mint(offer, v, replyPath);
   }
 
   onInvoicePayment(payload: unknown): Promise<void> {
