@@ -30,8 +30,11 @@ export const MAX_PENDING_PAYMENTS = 256;
 
 export interface ClaimOptions {
   readonly mppTimeoutSecs?: number;
-  /** Dev only: SIGKILL ourselves right after writing a claim, before answering (crash tests). */
-  readonly crashAfterClaim?: boolean;
+  /**
+   * Dev only (crash tests): after writing a claim, never answer — the instant a
+   * `kill -9` of the node must survive; the test then kills and restarts it.
+   */
+  readonly stallAfterClaim?: boolean;
 }
 
 export class HtlcClaims {
@@ -60,6 +63,16 @@ export class HtlcClaims {
   onHtlcAccepted(payload: unknown): Promise<HookAnswer> {
     const h = parseHtlcHook(payload);
     if (!h) return Promise.resolve(CONTINUE);
+    let fp: FinalPayload | undefined;
+    try {
+      fp = parseFinalPayload(h.payload);
+    } catch {
+      fp = undefined;
+    }
+    const path = fp?.encryptedRecipientData ? this.paths.lookup(fp.encryptedRecipientData) : undefined;
+    // The common case on a routing node: not over our paths, decoded by lightningd, and
+    // no set of ours waiting for it. Passed on at once, without touching the database.
+    if (!path && h.decodedByLightningd && !this.mpp.has(h.paymentHashHex)) return Promise.resolve(CONTINUE);
     return new Promise((resolve) => {
       let done = false;
       const answer: Answer = (a) => {
@@ -69,7 +82,7 @@ export class HtlcClaims {
         }
       };
       this.s.serial
-        .run(() => this.decide(h, answer))
+        .run(() => this.decide(h, fp, path, answer))
         .catch((e) => {
           this.s.d.log.unusual(`htlc_accepted ${h.key}: ${(e as Error).stack ?? String(e)}; answering continue`);
           answer(CONTINUE);
@@ -77,14 +90,7 @@ export class HtlcClaims {
     });
   }
 
-  private async decide(h: HtlcIn, answer: Answer): Promise<void> {
-    let fp: FinalPayload | undefined;
-    try {
-      fp = parseFinalPayload(h.payload);
-    } catch {
-      fp = undefined;
-    }
-    const path = fp?.encryptedRecipientData ? this.paths.lookup(fp.encryptedRecipientData) : undefined;
+  private async decide(h: HtlcIn, fp: FinalPayload | undefined, path: OurPathInfo | undefined, answer: Answer): Promise<void> {
     const rec = await this.s.db.get(h.paymentHashHex);
     if (rec?.status === 'paid' && rec.preimage && rec.htlcs.includes(h.key)) {
       this.s.d.log.info(`htlc ${h.key} of paid payment ${h.paymentHashHex} replayed: resolving it again`);
@@ -94,7 +100,9 @@ export class HtlcClaims {
       if (!fp) return this.reject(h, answer, 'malformed_payload', 'unreadable payload');
       return this.staticPart(h, fp, path, rec, answer);
     }
-    if (rec?.kind === 'invoice' && !h.decodedByLightningd) return this.freshReplay(h, fp, rec, answer);
+    // Ours to settle: lightningd cannot decode it (a replay after its restart), or a set
+    // of such replays is waiting for this part.
+    if (rec?.kind === 'invoice' && (!h.decodedByLightningd || this.mpp.has(h.paymentHashHex))) return this.freshPart(h, fp, rec, answer);
     // Not ours, or a payment lightningd decoded and settles itself (our fresh invoices).
     return answer(CONTINUE);
   }
@@ -149,8 +157,11 @@ export class HtlcClaims {
     await this.claim(base, r.parts, v.preimage, r.sum);
   }
 
-  /** A replay of one of our fresh invoices' HTLCs that lightningd can no longer decode (payments.md §3 step 6). */
-  private async freshReplay(h: HtlcIn, fp: FinalPayload | undefined, rec: PaymentRecord, answer: Answer): Promise<void> {
+  /**
+   * A part of one of our fresh invoices that we settle ourselves: a replay lightningd can
+   * no longer decode (payments.md §3 step 6), or a part joining a set of such replays.
+   */
+  private async freshPart(h: HtlcIn, fp: FinalPayload | undefined, rec: PaymentRecord, answer: Answer): Promise<void> {
     if (rec.status === 'paid') return this.reject(h, answer, 'already_paid', 'a new part for an invoice already paid');
     if (rec.status === 'failed') return this.reject(h, answer, 'payment_failed_before', `invoice ${rec.label} ${rec.failure_reason ?? 'failed'}`);
     if (!rec.preimage) return this.reject(h, answer, 'wrong_preimage', 'no stored preimage');
@@ -167,7 +178,7 @@ export class HtlcClaims {
     const r = this.mpp.add(h.paymentHashHex, partOf(h), total, 'invoice', now);
     if (r.kind === 'reject') return this.reject(h, answer, r.reason, r.detail, tip);
     this.hold(h.key, answer);
-    this.s.d.log.info(`replayed htlc ${h.key} of our fresh invoice ${rec.label}: lightningd cannot decode it after its restart, settling it ourselves`);
+    this.s.d.log.info(`htlc ${h.key} of our fresh invoice ${rec.label}${h.decodedByLightningd ? ' joins replayed parts' : ' replayed: lightningd cannot decode it after its restart'}; settling it ourselves`);
     if (r.kind === 'complete') await this.claim({ ...rec, updated_at: now }, r.parts, fromHex(rec.preimage), r.sum);
   }
 
@@ -198,7 +209,7 @@ export class HtlcClaims {
     };
     this.s.countPaid(sum);
     await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
-    if (this.opts.crashAfterClaim) process.kill(process.pid, 'SIGKILL');
+    if (this.opts.stallAfterClaim) return this.s.d.log.info(`dev: claim of ${paid.payment_hash} written; stalling before answering`);
     for (const p of parts) this.release(p.key, resolveAnswer(preimage));
     this.s.announcePaid(paid);
   }

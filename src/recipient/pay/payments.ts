@@ -24,7 +24,7 @@ const PRUNE_EVERY_SECS = 3600;
 
 export interface PaymentsOptions {
   readonly mppTimeoutSecs?: number;
-  readonly crashAfterClaim?: boolean;
+  readonly stallAfterClaim?: boolean;
 }
 
 /** Dev knobs, like ASYNCPAY_DEV_TICK_MS: never set them on a real node. */
@@ -32,7 +32,7 @@ export function paymentsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pa
   const t = Number(env.ASYNCPAY_DEV_MPP_TIMEOUT_SECS);
   return {
     ...(Number.isInteger(t) && t > 0 ? { mppTimeoutSecs: t } : {}),
-    ...(env.ASYNCPAY_DEV_CRASH_AFTER_CLAIM === '1' ? { crashAfterClaim: true } : {}),
+    ...(env.ASYNCPAY_DEV_STALL_AFTER_CLAIM === '1' ? { stallAfterClaim: true } : {}),
   };
 }
 
