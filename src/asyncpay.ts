@@ -71,7 +71,7 @@ plugin.onInit(async (options, configuration) => {
     (topic, payload) => plugin.notify(topic, payload),
   );
   await server.load();
-  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options });
+  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options, notify: (topic, payload) => plugin.notify(topic, payload) });
   const releaseTimeout = Number(options['asyncpay-payer-release-timeout']);
   const network = (await plugin.rpc.call<{ network: string }>('getinfo')).network;
   const payer = new Payer({
@@ -104,6 +104,7 @@ plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
+plugin.method('asyncreceive-listpayments', (p) => ready().recipient.pay.listPayments(p));
 plugin.method('asyncpay', (p) => ready().payer.asyncpay(p));
 plugin.method('listasyncpays', (p) => ready().payer.list(p));
 plugin.method('waitasyncpay', (p) => ready().payer.wait(p));
@@ -114,6 +115,11 @@ plugin.method('waitasyncpay', (p) => ready().payer.wait(p));
 const passOn = () => ({ result: 'continue' });
 plugin.hook('onion_message_recv', passOn);
 plugin.hook('onion_message_recv_secret', passOn);
+
+// Ordered before keysend (manifest): keysend would rewrite a static-invoice payment and
+// lightningd fail it (payments.md §2). HTLCs that are not ours get `continue` at once.
+plugin.hook('htlc_accepted', (payload) => (app ? app.recipient.pay.onHtlcAccepted(payload) : { result: 'continue' }));
+plugin.subscribe('invoice_payment', (payload) => app?.recipient.pay.onInvoicePayment(payload));
 
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {

@@ -2,28 +2,30 @@
 // keeps a cache of offers built with a static invoice server, so that
 // `lightning-cli asyncoffer` has an offer payers can use while this node is offline.
 // Decides and persists here; the pure rules live in cache.ts, building in
-// invoice-maker.ts, and the transport sends.
+// invoice-maker.ts, sending invoices in invoice-sender.ts; getting paid (releases,
+// HTLC claims, fresh invoices) in pay/.
 import { fromHex, toHex } from '../codec/bytes.js';
-import { offerToString, decodeOffer } from '../bolt12/offer.js';
-import { sameOfferRecords } from '../bolt12/offer-id.js';
-import { decodeInvoiceRequest, verifyInvoiceRequestSignature } from '../bolt12/invoice-request.js';
 import type { NonEmpty } from '../bolt12/build.js';
 import { RpcError, JSONRPC_INVALID_PARAMS } from '../cln/errors.js';
 import { sha256 } from '../crypto/hash.js';
 import { randomBytes } from '../crypto/secp.js';
-import type { InvoiceRequestMessage, OfferPathsMessage } from '../messages/types.js';
+import type { OfferPathsMessage } from '../messages/types.js';
 import { decodeBlindedPath, encodeBlindedPath, encodeBlindedPaths } from '../onion/blinded_path.js';
 import type { BlindedPath } from '../onion/types.js';
-import type { Store, StoreOp } from '../store/store.js';
+import type { Json, Store, StoreOp } from '../store/store.js';
 import type { PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
 import { RequestBackoff } from './backoff.js';
-import { OfferCache, offerTagOf, type SlotRecord } from './cache.js';
+import { OfferCache, type SlotRecord } from './cache.js';
 import {
   DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_OFFER_COUNT, MAX_REQUEST_COPIES, MAX_UPDATE_ATTEMPTS, OFFER_PATHS_REPLY_LIFETIME,
 } from './constants.js';
 import { InvoiceMaker, offerIdHex, type MadeInvoice } from './invoice-maker.js';
+import { InvoiceSender } from './invoice-sender.js';
 import { newOfferNonce } from './keys.js';
+import { noOfferError, noServerError, offerAnswer } from './offer-answer.js';
+import type { HeldOffer } from './pay/context.js';
+import { RecipientPayments } from './pay/payments.js';
 import { RecipientStore, type ServerConfig } from './recipient-store.js';
 import type { RecipientRole } from './role.js';
 import { Serial } from './serial.js';
@@ -37,13 +39,13 @@ export interface RecipientDeps {
   log: { debug(m: string): void; info(m: string): void; unusual(m: string): void };
   now: () => number;
   options: Readonly<Record<string, unknown>>;
+  /** Emits a notification declared in the manifest (asyncpay_payment_received). */
+  notify: (topic: string, payload: Json) => void;
   /** Timer period; defaults to ASYNCPAY_DEV_TICK_MS or LDK's 60 s. */
   tickMs?: number;
 }
 
-/** `asyncoffer` errors: no offer can be handed out yet; `data.state` says why. */
-export const ERR_NO_SERVER = 1920;
-export const ERR_NO_OFFER_YET = 1921;
+export { ERR_NO_OFFER_YET, ERR_NO_SERVER } from './offer-answer.js';
 
 type Ctx<K extends PathContext['kind']> = Extract<PathContext, { kind: K }>;
 
@@ -72,6 +74,9 @@ class AsyncRecipient implements RecipientRole {
   private ignored = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Getting paid: releases, HTLC claims, fresh invoices, payment records. */
+  readonly pay: RecipientPayments;
+  private readonly sender: InvoiceSender;
 
   constructor(private readonly d: RecipientDeps) {
     this.db = new RecipientStore(d.store);
@@ -83,6 +88,25 @@ class AsyncRecipient implements RecipientRole {
       this.count = DEFAULT_OFFER_COUNT;
     } else this.count = n;
     this.cache = new OfferCache(this.count);
+    this.pay = new RecipientPayments({
+      transport: d.transport,
+      store: d.store,
+      rpc: d.rpc,
+      log: d.log,
+      now: d.now,
+      notify: d.notify,
+      offers: { byOfferId: (id) => heldOffer(this.cache.all().find((r) => r.offer?.offer_id === id)) },
+    });
+    this.sender = new InvoiceSender({
+      transport: d.transport,
+      maker: this.maker,
+      pay: this.pay,
+      cache: () => this.cache,
+      now: d.now,
+      log: d.log,
+      persist: (recs) => this.persist(recs),
+      slotError: (r, msg) => this.slotError(r, msg),
+    });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -91,6 +115,7 @@ class AsyncRecipient implements RecipientRole {
     this.server = await this.db.getServer();
     this.cache = new OfferCache(this.count, await this.db.listSlots());
     if (this.server) this.serverPaths = this.server.paths.map((h) => decodeBlindedPath(fromHex(h)));
+    await this.pay.start();
     const opt = String(this.d.options['asyncpay-server-paths'] ?? '').trim();
     if (opt && opt !== this.server?.option_value) {
       try {
@@ -114,6 +139,7 @@ class AsyncRecipient implements RecipientRole {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.serial.run(async () => {});
+    await this.pay.stop();
   }
 
   private schedule(ms: number): void {
@@ -192,7 +218,7 @@ class AsyncRecipient implements RecipientRole {
     if (!this.server) return;
     // A tick spent waiting counts down the backoff; the refresh of invoices goes on regardless.
     await this.checkOffers(true, !this.backoff.tick());
-    await this.refreshInvoices();
+    await this.sender.refresh();
   }
 
   /** One offer-paths check (LDK check_refresh_async_offers): at most one slot requested. */
@@ -240,50 +266,6 @@ class AsyncRecipient implements RecipientRole {
     this.d.log.debug(`sent offer_paths_request for slot ${slot} over ${sent} server path(s)`);
   }
 
-  /** Re-sends invoices of pending offers (every tick) and of used offers confirmed > 2 h ago. */
-  private async refreshInvoices(): Promise<void> {
-    for (const rec of this.cache.needingInvoiceRefresh(this.d.now())) {
-      const o = rec.offer!;
-      const updatePath = decodeBlindedPath(fromHex(o.update_path));
-      let made: MadeInvoice;
-      try {
-        made = await this.maker.makeInvoice(rec.slot, decodeOffer(fromHex(o.offer)), fromHex(o.nonce), updatePath);
-      } catch (e) {
-        await this.slotError(rec, `cannot build a fresh static invoice: ${(e as Error).message}`);
-        continue;
-      }
-      this.d.log.debug(`refreshing the static invoice of slot ${rec.slot} (${rec.state})`);
-      await this.sendInvoice(rec, made, updatePath);
-    }
-  }
-
-  /** serve_static_invoice over the server's update path, with our confirmation reply path. */
-  private async sendInvoice(rec: SlotRecord, made: MadeInvoice, updatePath: BlindedPath): Promise<void> {
-    const o = rec.offer!;
-    try {
-      const reply = await this.d.transport.createPath({
-        kind: 'persisted_reply',
-        slot: rec.slot,
-        createdAt: made.createdAt,
-        offerTag: fromHex(offerTagOf(o.offer_id)),
-      });
-      await this.d.transport.send(
-        updatePath,
-        { kind: 'serve_static_invoice', invoice: made.invoice.bytes, forwardInvoiceRequestPath: made.forwardPath },
-        { replyPath: reply },
-      );
-    } catch (e) {
-      return this.slotError(rec, `could not send serve_static_invoice: ${(e as Error).message}`);
-    }
-    o.sent_invoice_created_at = made.createdAt;
-    o.sent_at = this.d.now();
-    o.invoices_sent++;
-    rec.last_error = null;
-    rec.last_error_at = null;
-    await this.persist([rec]);
-    this.d.log.debug(`sent serve_static_invoice for slot ${rec.slot} (${made.invoice.bytes.length} bytes, forward path intro: ${made.forwardIntro})`);
-  }
-
   // ------------------------------------------------------------------ inbound messages
 
   async handle(m: Inbound): Promise<boolean> {
@@ -297,12 +279,32 @@ class AsyncRecipient implements RecipientRole {
       default:
         return false;
     }
-    await this.job(`handling ${m.message.kind}`, async () => {
-      const msg = m.message;
+    const msg = m.message;
+    // The payment messages: counted in the role's queue, answered outside it (an
+    // answer needs RPC calls and a send; the cache must not wait for them).
+    if (c.kind === 'forwarded_invreq' && msg.kind === 'invoice_request') {
+      const offer = await this.job('looking up the offer of a forwarded invoice_request', async () => heldOffer(this.cache.findByTag(toHex(c.offerTag))));
+      if (!offer) {
+        await this.job('ignoring', async () => this.ignore(`invoice_request forwarded for an offer we do not hold (slot ${c.slot})`));
+        return true;
+      }
+      const v = await this.pay.checkForwardedInvreq(offer, msg.bytes);
+      await this.job('counting a forwarded invoice_request', async () =>
+        v.ok ? this.onForwardedInvreq(c) : this.ignore(`forwarded invoice_request for slot ${c.slot}: ${v.reason}: ${v.detail}`),
+      );
+      if (v.ok) {
+        await this.pay.answerForwardedInvreq(offer, v, m.replyPath).catch((e) => this.d.log.unusual(`answering an invoice_request failed: ${(e as Error).stack ?? String(e)}`));
+      }
+      return true;
+    }
+    if (c.kind === 'held_htlc' && msg.kind === 'held_htlc_available') {
+      const offer = await this.job('counting held_htlc_available', () => this.onHeldHtlc(c));
+      await this.pay.onHeldHtlc(offer, c.slot, m.replyPath).catch((e) => this.d.log.unusual(`releasing a held HTLC failed: ${(e as Error).stack ?? String(e)}`));
+      return true;
+    }
+    await this.job(`handling ${msg.kind}`, async () => {
       if (c.kind === 'offer_paths_reply' && msg.kind === 'offer_paths') return this.onOfferPaths(c, msg, m.replyPath);
       if (c.kind === 'persisted_reply' && msg.kind === 'static_invoice_persisted') return this.onPersisted(c);
-      if (c.kind === 'forwarded_invreq' && msg.kind === 'invoice_request') return this.onForwardedInvreq(c, msg);
-      if (c.kind === 'held_htlc' && msg.kind === 'held_htlc_available') return this.onHeldHtlc(c);
       return this.ignore(`${msg.kind} on a ${c.kind} path is not what that path is for`);
     });
     return true;
@@ -353,7 +355,7 @@ class AsyncRecipient implements RecipientRole {
     // Persisted before sending: after a crash the pending offer's invoice is re-sent.
     await this.persist([rec]);
     this.d.log.info(`built async offer ${rec.offer!.offer_id} for slot ${slot}; sending its static invoice to the server`);
-    await this.sendInvoice(rec, made, replyPath);
+    await this.sender.send(rec, made, replyPath);
   }
 
   /** LDK §7.6. */
@@ -367,77 +369,35 @@ class AsyncRecipient implements RecipientRole {
     else this.d.log.debug(`static invoice of slot ${rec.slot} (${rec.state}) confirmed again, created_at ${ctx.createdAt}`);
   }
 
-  /**
-   * A payer's invoice_request the server forwarded while we are online. Answering it
-   * with a BOLT 12 invoice (and receiving the payment) is not part of this role yet;
-   * the server has already answered the payer with our static invoice.
-   */
-  private async onForwardedInvreq(ctx: Ctx<'forwarded_invreq'>, msg: InvoiceRequestMessage): Promise<void> {
+  /** A valid invoice_request for one of our offers, forwarded by the server: counted. */
+  private async onForwardedInvreq(ctx: Ctx<'forwarded_invreq'>): Promise<void> {
     const rec = this.cache.findByTag(toHex(ctx.offerTag));
-    if (!rec) return this.ignore(`invoice_request forwarded for an offer we do not hold (slot ${ctx.slot})`);
-    let amount: bigint | undefined;
-    try {
-      const req = decodeInvoiceRequest(msg.bytes);
-      if (!verifyInvoiceRequestSignature(req)) throw new Error('bad payer signature');
-      if (!sameOfferRecords(req.records, decodeOffer(fromHex(rec.offer!.offer)).records)) throw new Error('not for the offer of that slot');
-      amount = req.amount;
-    } catch (e) {
-      return this.ignore(`forwarded invoice_request for slot ${rec.slot}: ${(e as Error).message}`);
-    }
+    if (!rec) return;
     rec.forwarded_invreqs++;
     rec.last_forwarded_invreq_at = this.d.now();
     await this.persist([rec]);
-    this.d.log.info(
-      `invoice_request for async offer ${rec.offer!.offer_id} (slot ${rec.slot}${amount !== undefined ? `, ${amount} msat` : ''}) forwarded by the server; ` +
-        'not answered (answering with a BOLT 12 invoice is not implemented; the payer has our static invoice)',
-    );
   }
 
-  /** The payment phase (release_held_htlc) is not part of this role yet: counted and logged. */
-  private async onHeldHtlc(ctx: Ctx<'held_htlc'>): Promise<void> {
+  /** held_htlc_available: counted; the offer (if still held) to release for. */
+  private async onHeldHtlc(ctx: Ctx<'held_htlc'>): Promise<HeldOffer | undefined> {
     const rec = this.cache.findByTag(toHex(ctx.offerTag));
-    if (!rec) return this.ignore(`held_htlc_available for an offer we do not hold (slot ${ctx.slot})`);
+    if (!rec) return undefined;
     rec.held_htlc_available++;
     await this.persist([rec]);
-    this.d.log.info(`held_htlc_available for async offer ${rec.offer!.offer_id} (slot ${rec.slot}); releasing held HTLCs is not implemented`);
+    return heldOffer(rec);
   }
 
   // ------------------------------------------------------------------ RPC
 
   asyncOffer(_params: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.serial.run(async () => {
-      if (!this.server) {
-        throw new RpcError(ERR_NO_SERVER, `no static invoice server configured${this.configError ? ` (${this.configError})` : ''}: set asyncpay-server-paths or call asyncreceive-setserver`, { state: 'no_server' });
-      }
+      if (!this.server) throw noServerError(this.configError);
       await this.prune(this.d.now());
       const pick = this.cache.pickForAsyncOffer();
-      if (pick) {
-        const r = pick.record;
-        if (pick.fresh) await this.persist([r]);
-        return {
-          offer: offerToString({ bytes: fromHex(r.offer!.offer) }),
-          offer_id: r.offer!.offer_id,
-          expires_at: r.offer!.expires_at,
-          // "ready": handed out for the first time now; "used": returned before.
-          state: pick.fresh ? 'ready' : 'used',
-          invoice_slot: r.slot,
-          invoice_created_at: r.offer!.invoice_created_at,
-        };
-      }
-      throw await this.noOfferError();
+      if (!pick) throw await noOfferError(this.cache.waitingFor(), async () => (await this.maker.channels()).length);
+      if (pick.fresh) await this.persist([pick.record]);
+      return offerAnswer(pick.record, pick.fresh);
     });
-  }
-
-  private async noOfferError(): Promise<RpcError> {
-    const waiting = this.cache.waitingFor();
-    if (waiting === 'awaiting_confirmation') {
-      return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: awaiting confirmation (static_invoice_persisted) from the static invoice server', { state: 'awaiting_confirmation' });
-    }
-    const chans = await this.maker.channels().catch(() => []);
-    if (chans.length === 0) {
-      return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: no channel to build payment paths from (open a channel, e.g. with the server)', { state: 'no_channel' });
-    }
-    return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: requesting offer paths from the static invoice server', { state: 'requesting' });
   }
 
   async setServer(params: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -470,8 +430,14 @@ class AsyncRecipient implements RecipientRole {
         ignored_messages: this.ignored,
         forwarded_invoice_requests: slots.reduce((n, r) => n + r.forwarded_invreqs, 0),
         held_htlc_available: slots.reduce((n, r) => n + r.held_htlc_available, 0),
+        payments: this.pay.status(),
         slots: slots.map(slotView),
       };
     });
   }
+}
+
+function heldOffer(r: SlotRecord | undefined): HeldOffer | undefined {
+  const o = r?.offer;
+  return r && o ? { slot: r.slot, offerId: o.offer_id, offer: o.offer, nonce: o.nonce } : undefined;
 }
