@@ -12,6 +12,10 @@ import { ServerStore } from './server/server-store.js';
 import { StaticInvoiceServer } from './server/server.js';
 import { createRecipient } from './recipient/recipient.js';
 import type { RecipientRole } from './recipient/role.js';
+import { Mailbox } from './mailbox/mailbox.js';
+import { MailboxStore } from './mailbox/mailbox-store.js';
+import { parseMailboxOptions } from './mailbox/options.js';
+import { parseLimitOptions, RecipientLimits } from './server/limits.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
@@ -22,6 +26,7 @@ interface App {
   transport: Transport;
   server: StaticInvoiceServer;
   recipient: RecipientRole;
+  mailbox: Mailbox;
 }
 let app: App | undefined;
 
@@ -37,6 +42,10 @@ plugin.onInit(async (options, configuration) => {
   }
   const maxInvoiceBytes = Number(options['asyncpay-max-invoice-bytes']);
   if (!Number.isInteger(maxInvoiceBytes) || maxInvoiceBytes < 512) return { disable: 'asyncpay-max-invoice-bytes must be an integer ≥ 512' };
+  const limitOpts = parseLimitOptions(options);
+  if (typeof limitOpts === 'string') return { disable: limitOpts };
+  const mailboxOpts = parseMailboxOptions(options);
+  if (typeof mailboxOpts === 'string') return { disable: mailboxOpts };
   const dir = String(options['asyncpay-db'] || join(configuration['lightning-dir'], 'asyncpay'));
   let store: Store;
   try {
@@ -61,7 +70,7 @@ plugin.onInit(async (options, configuration) => {
   const server = new StaticInvoiceServer(
     transport,
     new ServerStore(store),
-    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes },
+    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes, limits: new RecipientLimits(limitOpts) },
     log,
     now,
     (topic, payload) => plugin.notify(topic, payload),
@@ -73,7 +82,21 @@ plugin.onInit(async (options, configuration) => {
     if (await recipient.handle(m)) return;
     log.debug(`dropped ${m.message.kind} on ${m.context.kind} path: no role handles it`);
   });
-  app = { store, transport, server, recipient };
+  // The LSP mailbox: holds messages for offline channel peers (src/mailbox/).
+  const mailbox = new Mailbox({
+    db: new MailboxStore(store),
+    opts: mailboxOpts,
+    rpc: plugin.rpc,
+    channels: () => transport.topology.peerChannels(),
+    ourId: Buffer.from(transport.secrets.ourId).toString('hex'),
+    virtualId: Buffer.from(transport.secrets.virtualId).toString('hex'),
+    log,
+    now,
+    notify: (topic, payload) => plugin.notify(topic, payload),
+  });
+  await mailbox.start();
+  transport.onStranded((p, ours) => mailbox.onStranded(p, ours));
+  app = { store, transport, server, recipient, mailbox };
   await recipient.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
 });
@@ -85,6 +108,8 @@ plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
+plugin.method('asyncpay-mailbox', (p) => ready().mailbox.list(p));
+plugin.method('asyncpay-mailbox-purge', (p) => ready().mailbox.purge(p));
 
 // Our paths end at the virtual node, so nothing of ours arrives through these hooks;
 // they are registered `before: offers` so that, should a BOLT 12 message for us ever
@@ -96,6 +121,7 @@ plugin.hook('onion_message_recv_secret', passOn);
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {
   if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
+  if (app && typeof payload?.id === 'string') app.mailbox.onPeerConnected(payload.id);
 });
 plugin.subscribe('disconnect', () => {});
 plugin.subscribe('shutdown', () => {});
@@ -103,6 +129,7 @@ plugin.subscribe('shutdown', () => {});
 plugin.onShutdown(async () => {
   if (!app) return;
   await app.recipient.stop();
+  await app.mailbox.stop();
   await app.server.flush();
   await app.store.close();
 });

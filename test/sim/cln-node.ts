@@ -15,6 +15,7 @@ import { PluginHost } from './plugin-host.js';
 import { RpcServer, SimRpcError } from './rpc-server.js';
 import { simBuildToPath, type SimFinal, blindedPathToJson } from './onion-adapter.js';
 import { scidToString } from './scid.js';
+import { decryptEncryptedData } from './decrypt-rpc.js';
 
 export const PLUGIN_SCRIPT = new URL('../../src/asyncpay.js', import.meta.url).pathname;
 
@@ -270,6 +271,8 @@ export class ClnNode extends SimNodeBase {
         if (!r.ok) throw new SimRpcError(-1, r.error);
         return {};
       }
+      case 'decryptencrypteddata':
+        return decryptEncryptedData(this.priv, p);
       case 'listpeers': {
         const peers = this.net.peersOf(this).filter((n) => !p.id || n.idHex === p.id);
         return {
