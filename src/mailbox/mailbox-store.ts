@@ -38,8 +38,10 @@ export function emptyMailboxCounters(): MailboxCounters {
 
 export const heldKey = (peer: string, seq: number) => `${peer}:${String(seq).padStart(16, '0')}`;
 
+const seqOf = (key: string) => Number(key.slice(key.indexOf(':') + 1));
+
 export function heldOf(key: string, r: HeldRecord): Held {
-  return { key, peer: r.peer, source: r.source, bytes: r.incoming.length / 2, receivedAt: r.received_at, hash: r.hash };
+  return { key, peer: r.peer, source: r.source, bytes: r.incoming.length / 2, receivedAt: r.received_at, seq: seqOf(key), hash: r.hash };
 }
 
 export class MailboxStore {
@@ -48,8 +50,9 @@ export class MailboxStore {
   async load(): Promise<{ held: Held[]; counters: MailboxCounters; nextSeq: number }> {
     const rows = await this.store.list<HeldRecord>(MSGS);
     let nextSeq = 0;
-    for (const r of rows) nextSeq = Math.max(nextSeq, Number(r.key.slice(r.key.indexOf(':') + 1)) + 1);
+    for (const r of rows) nextSeq = Math.max(nextSeq, seqOf(r.key) + 1);
     const counters = { ...emptyMailboxCounters(), ...((await this.store.get<MailboxCounters>(META, 'counters')) ?? {}) };
+    // Per peer in arrival order (keys sort by peer, then sequence).
     return { held: rows.map((r) => heldOf(r.key, r.value)), counters, nextSeq };
   }
 

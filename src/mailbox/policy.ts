@@ -11,6 +11,8 @@ export interface Held {
   readonly source: string;
   readonly bytes: number;
   readonly receivedAt: number;
+  /** Arrival order, across peers and restarts. */
+  readonly seq: number;
   /** sha256(path_key ‖ packet): identical packets are held once. */
   readonly hash: string;
 }
@@ -66,6 +68,6 @@ function victim(held: readonly Held[], source: string, w: (h: Held) => number, i
   if (top === undefined || top === source) return undefined;
   if ((share.get(source) ?? 0) + incoming > share.get(top)!) return undefined;
   let oldest: Held | undefined;
-  for (const h of held) if (h.source === top && (!oldest || h.receivedAt < oldest.receivedAt || (h.receivedAt === oldest.receivedAt && h.key < oldest.key))) oldest = h;
+  for (const h of held) if (h.source === top && (!oldest || h.seq < oldest.seq)) oldest = h;
   return oldest;
 }
