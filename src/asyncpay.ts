@@ -15,6 +15,7 @@ import type { RecipientRole } from './recipient/role.js';
 import { Mailbox } from './mailbox/mailbox.js';
 import { MailboxStore } from './mailbox/mailbox-store.js';
 import { parseMailboxOptions } from './mailbox/options.js';
+import type { ChannelView } from './mailbox/next-hop.js';
 import { parseLimitOptions, RecipientLimits } from './server/limits.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
@@ -87,7 +88,7 @@ plugin.onInit(async (options, configuration) => {
     db: new MailboxStore(store),
     opts: mailboxOpts,
     rpc: plugin.rpc,
-    channels: () => transport.topology.peerChannels(),
+    channels: async (id) => (await plugin.rpc.call<{ channels: ChannelView[] }>('listpeerchannels', id ? { id } : {})).channels,
     ourId: Buffer.from(transport.secrets.ourId).toString('hex'),
     virtualId: Buffer.from(transport.secrets.virtualId).toString('hex'),
     log,

@@ -19,8 +19,8 @@ export interface MailboxDeps {
   readonly db: MailboxStore;
   readonly opts: MailboxOptions;
   readonly rpc: { call<T = any>(method: string, params?: Record<string, unknown>): Promise<T> };
-  /** listpeerchannels (the transport's view, aliases included). */
-  readonly channels: () => Promise<readonly ChannelView[]>;
+  /** `listpeerchannels [id]`: one peer's channels, or all (with aliases) when no id is given. */
+  readonly channels: (peerId?: string) => Promise<readonly ChannelView[]>;
   /** Our own id and our virtual node's: never mailbox owners. */
   readonly ourId: string;
   readonly virtualId: string;
@@ -82,7 +82,8 @@ export class Mailbox {
     if ('nodeId' in s.next && (s.next.nodeId === this.d.virtualId || s.next.nodeId === this.d.ourId)) return false;
     let target;
     try {
-      target = resolveNextPeer(await this.d.channels(), s.next);
+      // One peer's channels when the next hop is a node id (an LSP has many channels).
+      target = resolveNextPeer(await this.d.channels('nodeId' in s.next ? s.next.nodeId : undefined), s.next);
     } catch (e) {
       this.d.log.unusual(`mailbox: cannot list channels: ${(e as Error).message}`);
       return false;
