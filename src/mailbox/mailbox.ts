@@ -56,7 +56,7 @@ export class Mailbox {
     this.sweepTimer.unref();
     if (this.boxes.size === 0) return;
     const channels = await this.d.channels();
-    for (const peer of this.boxes.keys()) if (channels.some((c) => c.peer_id === peer && c.peer_connected === true)) this.onPeerConnected(peer);
+    for (const peer of this.boxes.keys()) if (channels.some((c) => c.peer_id === peer && c.peer_connected === true)) this.onPeerConnected(peer, false);
   }
 
   async stop(): Promise<void> {
@@ -95,7 +95,7 @@ export class Mailbox {
     const hash = toHex(sha256(fromHex(s.pathKey), fromHex(s.incoming)).subarray(0, 16));
     const held = await this.serial.run(() => this.hold(target.peer, s.source, s.pathKey, s.incoming, hash));
     // Reconnected meanwhile (no `connect` will come for it): deliver now.
-    if (held && target.connected) this.onPeerConnected(target.peer);
+    if (held && target.connected) this.onPeerConnected(target.peer, false);
     return held;
   }
 
@@ -131,17 +131,21 @@ export class Mailbox {
 
   // ------------------------------------------------------------------ delivering
 
-  /** The `connect` notification: re-inject the peer's messages, oldest first, paced. */
-  onPeerConnected(peer: string): void {
+  /**
+   * The `connect` notification: re-inject the peer's messages, oldest first, paced.
+   * connectd gives a new connection a full bucket; a peer connected for a while (found
+   * at start-up) may have spent it, so then we start without a burst.
+   */
+  onPeerConnected(peer: string, fresh = true): void {
     if (this.stopped || !this.boxes.get(peer)?.length || this.delivering.has(peer)) return;
     this.delivering.add(peer);
-    void this.deliver(peer)
+    void this.deliver(peer, fresh)
       .catch((e) => this.d.log.unusual(`mailbox: delivery to ${peer} failed: ${(e as Error).stack ?? String(e)}`))
       .finally(() => this.delivering.delete(peer));
   }
 
-  private async deliver(peer: string): Promise<void> {
-    const pacer = new Pacer();
+  private async deliver(peer: string, fresh: boolean): Promise<void> {
+    const pacer = new Pacer(fresh);
     let sent = 0;
     for (;;) {
       await this.serial.run(() => this.expire());
