@@ -15,6 +15,11 @@ import type { RecipientRole } from './recipient/role.js';
 import { Payer } from './payer/payer.js';
 import { makeStaticPayer } from './payer/pay-static.js';
 import { chainHashOf } from './recipient/chain.js';
+import { Mailbox } from './mailbox/mailbox.js';
+import { MailboxStore } from './mailbox/mailbox-store.js';
+import { parseMailboxOptions } from './mailbox/options.js';
+import type { ChannelView } from './mailbox/next-hop.js';
+import { parseLimitOptions, RecipientLimits } from './server/limits.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
@@ -26,6 +31,7 @@ interface App {
   server: StaticInvoiceServer;
   recipient: RecipientRole;
   payer: Payer;
+  mailbox: Mailbox;
 }
 let app: App | undefined;
 
@@ -41,6 +47,10 @@ plugin.onInit(async (options, configuration) => {
   }
   const maxInvoiceBytes = Number(options['asyncpay-max-invoice-bytes']);
   if (!Number.isInteger(maxInvoiceBytes) || maxInvoiceBytes < 512) return { disable: 'asyncpay-max-invoice-bytes must be an integer ≥ 512' };
+  const limitOpts = parseLimitOptions(options);
+  if (typeof limitOpts === 'string') return { disable: limitOpts };
+  const mailboxOpts = parseMailboxOptions(options);
+  if (typeof mailboxOpts === 'string') return { disable: mailboxOpts };
   const dir = String(options['asyncpay-db'] || join(configuration['lightning-dir'], 'asyncpay'));
   let store: Store;
   try {
@@ -65,7 +75,7 @@ plugin.onInit(async (options, configuration) => {
   const server = new StaticInvoiceServer(
     transport,
     new ServerStore(store),
-    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes },
+    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes, limits: new RecipientLimits(limitOpts) },
     log,
     now,
     (topic, payload) => plugin.notify(topic, payload),
@@ -91,7 +101,21 @@ plugin.onInit(async (options, configuration) => {
     if (await payer.handle(m)) return;
     log.debug(`dropped ${m.message.kind} on ${m.context.kind} path: no role handles it`);
   });
-  app = { store, transport, server, recipient, payer };
+  // The LSP mailbox: holds messages for offline channel peers (src/mailbox/).
+  const mailbox = new Mailbox({
+    db: new MailboxStore(store),
+    opts: mailboxOpts,
+    rpc: plugin.rpc,
+    channels: async (id) => (await plugin.rpc.call<{ channels: ChannelView[] }>('listpeerchannels', id ? { id } : {})).channels,
+    ourId: Buffer.from(transport.secrets.ourId).toString('hex'),
+    virtualId: Buffer.from(transport.secrets.virtualId).toString('hex'),
+    log,
+    now,
+    notify: (topic, payload) => plugin.notify(topic, payload),
+  });
+  await mailbox.start();
+  transport.onStranded((p, ours) => mailbox.onStranded(p, ours));
+  app = { store, transport, server, recipient, payer, mailbox };
   await recipient.start();
   await payer.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
@@ -108,6 +132,8 @@ plugin.method('asyncreceive-listpayments', (p) => ready().recipient.pay.listPaym
 plugin.method('asyncpay', (p) => ready().payer.asyncpay(p));
 plugin.method('listasyncpays', (p) => ready().payer.list(p));
 plugin.method('waitasyncpay', (p) => ready().payer.wait(p));
+plugin.method('asyncpay-mailbox', (p) => ready().mailbox.list(p));
+plugin.method('asyncpay-mailbox-purge', (p) => ready().mailbox.purge(p));
 
 // Our paths end at the virtual node, so nothing of ours arrives through these hooks;
 // they are registered `before: offers` so that, should a BOLT 12 message for us ever
@@ -124,6 +150,7 @@ plugin.subscribe('invoice_payment', (payload) => app?.recipient.pay.onInvoicePay
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {
   if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
+  if (app && typeof payload?.id === 'string') app.mailbox.onPeerConnected(payload.id);
 });
 plugin.subscribe('disconnect', () => {});
 plugin.subscribe('shutdown', () => {});
@@ -132,6 +159,7 @@ plugin.onShutdown(async () => {
   if (!app) return;
   await app.recipient.stop();
   await app.payer.stop();
+  await app.mailbox.stop();
   await app.server.flush();
   await app.store.close();
 });

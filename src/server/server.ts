@@ -20,6 +20,7 @@ import { decodeBlindedPath, encodeBlindedPath, encodeBlindedPathVec } from '../o
 import type { BlindedPath } from '../onion/types.js';
 import { NEVER, type PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
+import type { RecipientLimits } from './limits.js';
 import { emptyCounters, ServerStore, type Counters, type InvoiceRecord, type RecipientRecord } from './server-store.js';
 
 /** LDK's DEFAULT_ASYNC_RECEIVE_OFFER_EXPIRY: offer paths and S's serve reply path live a year. */
@@ -34,6 +35,8 @@ export interface ServerOptions {
   autoconfirm: boolean;
   maxSlots: number;
   maxInvoiceBytes: number;
+  /** Per-recipient rate and storage limits (limits.ts); none when absent. */
+  limits?: RecipientLimits;
 }
 
 export interface ServerLog {
@@ -53,7 +56,9 @@ export type RejectReason =
   | 'unknown_recipient'
   | 'bad_invoice_request'
   | 'nothing_stored'
-  | 'wrong_message_for_path';
+  | 'wrong_message_for_path'
+  | 'rate_limited'
+  | 'storage_quota';
 
 /** 16 bytes naming a recipient inside path contexts: SHA256(recipient_id)[0..16]. */
 export function recipientKey(recipientId: string): Uint8Array {
@@ -192,6 +197,11 @@ export class StaticInvoiceServer {
       this.log.debug(`dropped ${m.message.kind}: unknown recipient ${rkHex}`);
       return true;
     }
+    const kind = m.message.kind;
+    if ((kind === 'offer_paths_request' || kind === 'serve_static_invoice') && this.opts.limits?.allow(rkHex, kind, this.now()) === false) {
+      this.reject(rkHex, 'rate_limited', `${kind} over the recipient's rate limit`);
+      return true;
+    }
     if (ctx.kind === 'recipient' && m.message.kind === 'offer_paths_request') await this.onOfferPathsRequest(ctx, m.message, m.replyPath);
     else if (ctx.kind === 'serve' && m.message.kind === 'serve_static_invoice') await this.onServeStaticInvoice(ctx, m.message, m.replyPath);
     else if (ctx.kind === 'offer' && m.message.kind === 'invoice_request') await this.onInvoiceRequest(ctx, m.message, m.replyPath);
@@ -263,6 +273,8 @@ export class StaticInvoiceServer {
     if (existing && existing.created_at > Number(inv.createdAt)) {
       return this.reject(rkHex, 'replay', `static invoice for ${name} slot ${ctx.slot} older than the stored one`);
     }
+    const over = this.opts.limits?.storageOver(await this.store.listInvoices(ctx.recipient), ctx.slot, inv.bytes.length);
+    if (over) return this.reject(rkHex, 'storage_quota', `static invoice for ${name} slot ${ctx.slot}: ${over}`);
     const rec: InvoiceRecord = {
       recipient_id: name,
       invoice_slot: ctx.slot,
