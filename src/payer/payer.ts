@@ -25,7 +25,7 @@ import { payInvoice } from './pay-invoice.js';
 import { PayerStore } from './payer-store.js';
 import { amountOf, buildPayerRequest, RequestRefused } from './request.js';
 import { requestDestinations, sendInvoiceRequest } from './send-request.js';
-import { DEFAULT_RELEASE_TIMEOUT, isFinal, MIN_INVOICE_WAIT_SECS, PATH_RETRY_SECS, type PaymentRecord } from './types.js';
+import { DEFAULT_RELEASE_TIMEOUT, FRESH_INVOICE_GRACE_SECS, isFinal, MIN_INVOICE_WAIT_SECS, PATH_RETRY_SECS, type PaymentRecord } from './types.js';
 import { paymentView } from './view.js';
 import type { ChainHash } from '../bolt12/values.js';
 import { parseOffer } from '../bolt12/offer.js';
@@ -53,6 +53,8 @@ export interface PayerDeps {
   releaseTimeout?: number;
   /** How often deadlines and path retries are checked. */
   tickMs?: number;
+  /** Seconds a static invoice waits for a fresh invoice before held_htlc_available goes out. */
+  freshInvoiceGrace?: number;
   /** Most payments in progress at once (each one can make us send messages). */
   maxPending?: number;
 }
@@ -70,10 +72,12 @@ export class Payer {
   private stopped = false;
   private readonly releaseTimeout: number;
   private readonly crashAfter = process.env.ASYNCPAY_DEV_PAYER_CRASH_AFTER;
+  private readonly freshGrace: number;
 
   constructor(private readonly d: PayerDeps) {
     this.db = new PayerStore(d.store);
     this.releaseTimeout = d.releaseTimeout ?? DEFAULT_RELEASE_TIMEOUT;
+    this.freshGrace = d.freshInvoiceGrace ?? FRESH_INVOICE_GRACE_SECS;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -145,6 +149,8 @@ export class Payer {
         await this.apply(decidePayInvoice(rec, this.d.now()));
         return;
       case 'static_invoice': {
+        // A fresh invoice may still come (recipient online): the tick sends once the grace is over.
+        if (this.d.now() < rec.updated_at + this.freshGrace) return;
         const inv = decodeStaticInvoice(fromHex(rec.invoice!));
         const r = await sendHeldHtlcAvailable(this.d.transport, rec, inv);
         for (const e of r.errors) this.d.log.unusual(`async payment ${rec.payment_id}: held_htlc_available not sent: ${e}`);
@@ -206,6 +212,7 @@ export class Payer {
       const d = decideOnTimer(rec, now);
       if (d.kind === 'update') await this.apply(d);
       else if (rec.state === 'requested') await this.sendDueRequests(rec);
+      else if (rec.state === 'static_invoice') await this.drive(rec);
     }
   }
 
@@ -218,7 +225,7 @@ export class Payer {
     await this.job(`handling ${m.message.kind}`, async () => {
       const msg = m.message;
       const rec = this.pending.get(id) ?? (await this.db.get(id));
-      const sent = rec?.state === 'requested' ? this.invreqOf(rec) : undefined;
+      const sent = rec?.state === 'requested' || rec?.state === 'static_invoice' ? this.invreqOf(rec) : undefined;
       const now = this.d.now();
       if (c.kind === 'payer_invoice') {
         if (msg.kind === 'invoice') return void (await this.apply(decideOnInvoice(rec, sent, msg.bytes, now)));

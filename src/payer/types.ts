@@ -58,5 +58,12 @@ export const PATH_RETRY_SECS = 10;
 export const MIN_INVOICE_WAIT_SECS = 60;
 /** LDK's OFFERS_MESSAGE_REQUEST_LIMIT: copies of held_htlc_available (paths × reply paths). */
 export const MAX_HELD_HTLC_COPIES = 10;
+/**
+ * A static invoice waits this long before held_htlc_available goes out: a recipient that
+ * is online answers the request the server forwards with a fresh invoice within a
+ * moment, and a fresh invoice (payee-chosen hash: proof of payment, no release round
+ * trip) is then preferred. Past this, first invoice wins, as with LDK.
+ */
+export const FRESH_INVOICE_GRACE_SECS = 3;
 /** The `asyncpay` command's default wait before answering `waiting_for_release`. */
 export const DEFAULT_CALL_TIMEOUT = 60;

@@ -44,7 +44,7 @@ test('LDK server and recipient: static invoice accepted, held_htlc_available to 
   const chSR = net.channels.find((c) => c.scid === '102x1x0')!;
   const pBefore = net.ledger.spendable(chPS, p);
   const rBefore = net.ledger.spendable(chSR, r.node);
-  const call = p.cli('asyncpay', { offer, amount_msat: 50_000, timeout: 1 });
+  const call = p.cli('asyncpay', { offer, amount_msat: 50_000, timeout: 10 });
   const { req, replyPath } = await s.nextRequest();
   assert.equal(req.amount, 50_000n);
   assert.equal(toHex(req.offer.issuerId!), toHex(pubFromPriv(r.key)));
@@ -122,7 +122,7 @@ test('rejections, each leaving the payment waiting and nothing sent: offer recor
 test('unsolicited and forged: an invoice after the winner, a message on a forged path_id, a replayed release — nothing moves twice', async () => {
   const { net, p, s, r, offer } = await setup();
   const verdicts = r.acceptPayments();
-  const call = p.cli('asyncpay', { offer, amount_msat: 30_000, timeout: 1 });
+  const call = p.cli('asyncpay', { offer, amount_msat: 30_000, timeout: 10 });
   const { req, replyPath } = await s.nextRequest();
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
   const held = await r.nextHeld();
@@ -211,7 +211,7 @@ test('invoice_error abandons the payment (as LDK): asyncpay fails with the reaso
 test('no release within asyncpay-payer-release-timeout: the payment fails; a release after that pays nothing', async () => {
   const net = new SimNetwork();
   nets.push(net);
-  const p = await net.addClnNode('payer', { pluginOptions: { 'asyncpay-payer-release-timeout': 2 } });
+  const p = await net.addClnNode('payer', { pluginOptions: { 'asyncpay-payer-release-timeout': 6 } });
   const sNode = net.addExternalNode('ldk-server');
   const rNode = net.addExternalNode('ldk-recipient');
   net.addChannel(p, sNode, { scid: '101x1x0' });
@@ -275,5 +275,25 @@ test('R refuses the HTLC: the payment is retried a bounded number of times, then
   assert.equal(r.node.payments.received.length, 6, 'six attempts, each one HTLC');
   const note = await until(() => p.plugin!.notifications.find((n) => n.method === 'asyncpay_payment_failed'), 'notification');
   assert.equal(note.params.payment_hash, res.payment_hash);
+  assert.deepEqual(net.violations(), []);
+});
+
+test('static invoice first, R’s fresh invoice a moment later (R online): the fresh invoice still wins, no held_htlc_available', async () => {
+  const { net, p, s, r, offer } = await setup();
+  const verdicts = r.acceptPayments();
+  const call = p.cli('asyncpay', { offer, amount_msat: 9_000, timeout: 30 });
+  const { req, replyPath } = await s.nextRequest();
+  s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+  await logAfter(p, 0, /requested -> static_invoice/);
+  const preimage = randomBytes(32);
+  const hash = r.node.payments.expect(preimage);
+  await pace();
+  assert.ok(r.node.send(replyPath, [encodeMessage({ kind: 'invoice', bytes: r.freshInvoice(req, hash).bytes })], { prefix: [s.node] }).ok);
+  const res = await call;
+  assert.equal(res.status, 'complete');
+  assert.equal(res.invoice_kind, 'invoice');
+  assert.equal(res.payment_preimage, toHex(preimage));
+  assert.equal(r.heldMessages().length, 0);
+  assert.equal(verdicts.length, 1);
   assert.deepEqual(net.violations(), []);
 });

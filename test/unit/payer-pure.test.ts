@@ -135,7 +135,13 @@ test('decisions: first invoice wins; invoice_error fails only while requested', 
   assert.equal(r.payment_preimage, toHex(pre));
   assert.equal(r.release_deadline, NOW + 7 * 86400);
   const fresh = buildInvoice(req, { paymentPaths: [payPath()], createdAt: BigInt(NOW), paymentHash: sha256(randomBytes(32)) }, o.key);
-  assert.equal(decideOnInvoice(r, req, fresh.bytes, NOW).kind, 'ignore', 'an invoice after the static one is ignored');
+  // Within the grace (held_htlc_available not sent yet) a fresh invoice still wins; the static preimage goes.
+  const switched = decideOnInvoice(r, req, fresh.bytes, NOW);
+  assert.equal((switched as { record: PaymentRecord }).record.state, 'invoice');
+  assert.equal((switched as { record: PaymentRecord }).record.payment_preimage, undefined);
+  assert.equal((switched as { record: PaymentRecord }).record.payment_hash, toHex(fresh.paymentHash));
+  assert.equal(decideOnInvoice({ ...r, held_htlc_sent: 1 }, req, fresh.bytes, NOW).kind, 'ignore', 'once held_htlc_available went out, the static invoice has won');
+  assert.equal(decideOnInvoice({ ...r, state: 'waiting_for_release', held_htlc_sent: 1 }, req, fresh.bytes, NOW).kind, 'ignore');
   assert.equal(decideOnStaticInvoice(r, req, si.bytes, NOW, randomBytes(32), 1).kind, 'ignore', 'a second static invoice too');
   const viaInvoice = decideOnInvoice(record('requested', req), req, fresh.bytes, NOW);
   assert.equal((viaInvoice as { record: PaymentRecord }).record.state, 'invoice');
