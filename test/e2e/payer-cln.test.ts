@@ -9,6 +9,7 @@ import { SimNetwork } from '../sim/network.js';
 import type { ClnNode } from '../sim/cln-node.js';
 import { status, until } from './recipient-helpers.js';
 import { payments } from './pay-helpers.js';
+import { waitingForRelease } from './payer-helpers.js';
 
 const net = new SimNetwork();
 after(() => net.close());
@@ -36,7 +37,7 @@ test('CLN payer → our S → our R, R offline when the payment starts: static i
   await r.goOffline();
   const rBefore = net.ledger.spendable(rs, r);
   const pBefore = net.ledger.spendable(ps, p);
-  const res = await p.cli('asyncpay', { offer, amount_msat: 21_000, payer_note: 'while you slept', timeout: 8 });
+  const res = await waitingForRelease(p, await p.cli('asyncpay', { offer, amount_msat: 21_000, payer_note: 'while you slept', timeout: 8 }));
   assert.equal(res.status, 'waiting_for_release');
   assert.equal(res.invoice_kind, 'static_invoice');
   assert.equal(res.held_htlc_sent, 1);

@@ -213,3 +213,13 @@ export async function pays(p: ClnNode): Promise<any[]> {
 }
 
 export { offerToString };
+
+/** The payment once it waits for release (asyncpay may return earlier on a loaded machine). */
+export async function waitingForRelease(p: ClnNode, res: { payment_id: string; status: string }): Promise<any> {
+  if (res.status === 'waiting_for_release') return res;
+  const { until } = await import('./recipient-helpers.js');
+  return until(async () => {
+    const [x] = (await p.cli('listasyncpays', { payment_hash: res.payment_id })).asyncpays;
+    return x?.status === 'waiting_for_release' ? x : undefined;
+  }, 'waiting_for_release');
+}

@@ -16,7 +16,7 @@ import { createBlindedPath } from '../../src/onion/blinding.js';
 import { incorrectOrUnknownPaymentDetails } from '../../src/onion/failure.js';
 import { SimNetwork } from '../sim/network.js';
 import { logAfter, logCount, until } from './recipient-helpers.js';
-import { LdkAsyncRecipient, LdkInvoiceServer, NOW, offerToString, pays, virtualNodeOf } from './payer-helpers.js';
+import { LdkAsyncRecipient, LdkInvoiceServer, NOW, offerToString, pays, virtualNodeOf, waitingForRelease } from './payer-helpers.js';
 
 const nets: SimNetwork[] = [];
 /** Peers rate-limit onion messages (4/s per peer, as connectd): a burst of test messages is paced like a real sender. */
@@ -52,7 +52,7 @@ test('LDK server and recipient: static invoice accepted, held_htlc_available to 
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
   const held = await r.nextHeld();
   assert.ok(held.replyPath, 'with a reply path back to the payer');
-  const res = await call;
+  const res = await waitingForRelease(p, await call);
   assert.equal(res.status, 'waiting_for_release');
   assert.equal(res.invoice_kind, 'static_invoice');
   assert.equal(res.amount_msat, 50_000);
@@ -126,7 +126,7 @@ test('unsolicited and forged: an invoice after the winner, a message on a forged
   const { req, replyPath } = await s.nextRequest();
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
   const held = await r.nextHeld();
-  const res = await call;
+  const res = await waitingForRelease(p, await call);
   assert.equal(res.status, 'waiting_for_release');
 
   // A valid fresh invoice for the same request, arriving second: first invoice wins.
@@ -266,7 +266,9 @@ test('R refuses the HTLC: the payment is retried a bounded number of times, then
   const { replyPath } = await s.nextRequest();
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
   const held = await r.nextHeld();
-  const res = await call;
+  await call;
+  // Held went out, so the record has its payment hash (whatever the call returned).
+  const [res] = await pays(p);
   r.release(held);
   const err = await p.cli('waitasyncpay', { payment_hash: res.payment_hash, timeout: 60 }).catch((e) => e.rpcError);
   assert.equal(err.code, 1941);
