@@ -7,7 +7,7 @@ import { randomBytes } from '../crypto/secp.js';
 import { decodeInvoiceRequest, type InvoiceRequest } from '../bolt12/invoice-request.js';
 import { offerIdOf } from '../bolt12/offer-id.js';
 import { decodeStaticInvoice } from '../bolt12/static-invoice.js';
-import { RpcError } from '../cln/errors.js';
+import { JSONRPC_INVALID_PARAMS, RpcError } from '../cln/errors.js';
 import { Serial } from '../recipient/serial.js';
 import type { Store } from '../store/store.js';
 import type { Inbound, Transport } from '../transport/transport.js';
@@ -281,20 +281,24 @@ export class Payer {
   /** `listasyncpays [payment_hash] [offer]` */
   async list(params: Record<string, unknown>): Promise<Record<string, unknown>> {
     let all = await this.db.list();
+    const offerId = (v: string): string => {
+      try {
+        return toHex(offerIdOf(parseOffer(v).records));
+      } catch {
+        throw new RpcError(JSONRPC_INVALID_PARAMS, 'offer must be an lno1... string');
+      }
+    };
     const key = params.payment_hash;
+    // `listasyncpays lno1…` (positional) lists an offer's payments too.
     if (typeof key === 'string' && key.startsWith('lno')) {
-      all = all.filter((r) => r.offer_id === toHex(offerIdOf(parseOffer(key).records)));
+      const id = offerId(key);
+      all = all.filter((r) => r.offer_id === id);
     } else if (key !== undefined && key !== null) {
       const ref = parsePaymentRef(key);
       all = all.filter((r) => (ref.hash ? r.payment_hash === ref.hash : r.payment_id === ref.id));
     }
-    if (typeof params.offer === 'string') {
-      let id: string;
-      try {
-        id = toHex(offerIdOf(parseOffer(params.offer).records));
-      } catch {
-        throw new RpcError(-32602, 'offer must be an lno1... string');
-      }
+    if (params.offer !== undefined && params.offer !== null) {
+      const id = offerId(String(params.offer));
       all = all.filter((r) => r.offer_id === id);
     }
     all.sort((a, b) => a.created_at - b.created_at);

@@ -184,6 +184,10 @@ test('an offer path we cannot reach: the request goes over the next path; asyncp
   await assert.rejects(p.cli('asyncpay', { offer: offerToString(r.offer) }), (e: any) => e.rpcError?.code === 1940 && /amount_msat is required/.test(e.rpcError.message));
   await assert.rejects(p.cli('asyncpay', { offer: 'lno1xyz', amount_msat: 1 }), (e: any) => e.rpcError?.code === -32602);
   await assert.rejects(p.cli('waitasyncpay', { payment_hash: '00'.repeat(32), timeout: 0 }), (e: any) => e.rpcError?.code === 1942);
+  await assert.rejects(p.cli('waitasyncpay', { payment_hash: 'xyz' }), (e: any) => e.rpcError?.code === -32602);
+  await assert.rejects(p.cli('listasyncpays', { offer: 'lno1garbage' }), (e: any) => e.rpcError?.code === -32602);
+  await assert.rejects(p.cli('listasyncpays', ['lno1garbage']), (e: any) => e.rpcError?.code === -32602);
+  assert.equal((await p.cli('listasyncpays', [offerToString(offer2)])).asyncpays.length, 1, 'positional offer');
   assert.deepEqual(net.violations(), []);
 });
 
