@@ -8,7 +8,8 @@ import { decodeHopPayload, unframeHopPayload, PAYLOAD_KEYSEND_PREIMAGE, extraRec
 import { FAILCODE } from '../../src/onion/failure.js';
 import { clnSamples } from '../sim/plugin-host.js';
 import type { SimNetwork } from '../sim/network.js';
-import { answer, heldCalls, notes, payFromP, payNet, PAYPLUG } from './payment-helpers.js';
+import { answer, heldCalls, notes, pathToR, payFromP, payNet, PAYPLUG } from './payment-helpers.js';
+import { scidToBigInt } from '../sim/scid.js';
 import { until } from './recipient-helpers.js';
 
 const nets: SimNetwork[] = [];
@@ -90,9 +91,20 @@ test('a plugin ordered after keysend sees the rewritten payload, a stray keysend
   if (!out.ok) assert.equal(out.failcode, FAILCODE.invalid_onion_blinding);
 });
 
+test('an introduction node named by sciddir (scid + direction) is found like lightningd\'s peers find it', async () => {
+  const n = await payNet(nets);
+  const pp = pathToR(n);
+  const direction = n.s.idHex < n.p.idHex ? 0 : 1;
+  const path = { ...pp, path: { ...pp.path, intro: { kind: 'sciddir' as const, scid: scidToBigInt('100x1x0'), direction: direction as 0 | 1 } } };
+  const pay = payFromP(n, { amountMsat: 100_000n, staticInvoice: true, path });
+  const [h] = await heldCalls(n.r, 1);
+  await answer(n.r, h!.key, { result: 'resolve', payment_key: toHex(preimageOf(h!.params)!) });
+  assert.ok((await pay.done).ok);
+});
+
 test('MPP: two parts held until both arrived, then both resolved', async () => {
   const n = await payNet(nets);
-  const pp = (await import('./payment-helpers.js')).pathToR(n);
+  const pp = pathToR(n);
   const first = payFromP(n, { amountMsat: 60_000n, totalMsat: 100_000n, staticInvoice: true, path: pp, partid: 1 });
   const second = payFromP(n, { amountMsat: 40_000n, totalMsat: 100_000n, staticInvoice: true, path: pp, partid: 2, preimage: first.preimage });
   const held = await heldCalls(n.r, 2);
