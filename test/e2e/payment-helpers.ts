@@ -10,8 +10,6 @@ import type { ClnNode } from '../sim/cln-node.js';
 import type { ExternalNode } from '../sim/external-node.js';
 import type { PaymentOutcome } from '../sim/external-payments.js';
 import { simPaymentPath, type SimPayPath } from '../sim/blinded-pay-path.js';
-import { payinfoFee } from '../sim/xpay.js';
-import { scidToBigInt } from '../sim/scid.js';
 import { until } from './recipient-helpers.js';
 
 export const PAYPLUG = new URL('../sim/pay-plugin.js', import.meta.url).pathname;
@@ -54,21 +52,21 @@ export function payFromP(n: PayNet, o: PayOptions): { hash: Uint8Array; preimage
   const preimage = o.preimage ?? randomBytes(32);
   const hash = sha256(preimage);
   const pp = o.path ?? pathToR(n);
-  const tip = n.net.blockheight;
   const extra = o.staticInvoice
     ? [
         { type: PAYLOAD_LDK_INVOICE_REQUEST, value: randomBytes(120) },
         { type: PAYLOAD_KEYSEND_PREIMAGE, value: preimage },
       ]
     : undefined;
-  const done = n.p.payments.pay(
-    {
-      route: [{ nodeId: n.s.id, shortChannelId: scidToBigInt('100x1x0'), amountMsat: o.amountMsat + payinfoFee(pp.feeBaseMsat, pp.feeProportionalMillionths, o.amountMsat), cltvExpiry: tip + pp.cltvExpiryDelta }],
-      blinded: { path: pp.path, amountMsat: o.amountMsat, finalCltv: tip, totalMsat: o.totalMsat ?? o.amountMsat, ...(extra ? { extra } : {}) },
-      paymentHash: hash,
-    },
-    o.partid ?? 0,
-  );
+  const done = n.p.payments.payBlindedPath({
+    path: pp.path,
+    payinfo: pp,
+    amountMsat: o.amountMsat,
+    ...(o.totalMsat !== undefined ? { totalMsat: o.totalMsat } : {}),
+    paymentHash: hash,
+    ...(extra ? { extra } : {}),
+    ...(o.partid !== undefined ? { partid: o.partid } : {}),
+  });
   return { hash, preimage, done };
 }
 

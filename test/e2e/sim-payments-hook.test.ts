@@ -8,7 +8,9 @@ import { decodeHopPayload, unframeHopPayload, PAYLOAD_KEYSEND_PREIMAGE, extraRec
 import { FAILCODE } from '../../src/onion/failure.js';
 import { clnSamples } from '../sim/plugin-host.js';
 import type { SimNetwork } from '../sim/network.js';
-import { answer, heldCalls, notes, payFromP, payNet } from './payment-helpers.js';
+import { answer, heldCalls, notes, pathToR, payFromP, payNet, PAYPLUG } from './payment-helpers.js';
+import { scidToBigInt } from '../sim/scid.js';
+import { until } from './recipient-helpers.js';
 
 const nets: SimNetwork[] = [];
 after(() => Promise.all(nets.map((n) => n.close())));
@@ -36,6 +38,12 @@ test('static-invoice payment over the 2-hop blinded path: the hook sees it undec
   // No invoice, no invoice_payment: lightningd only checked the preimage.
   assert.deepEqual(((await n.r.payments.rpc('listinvoices', {})) as any).invoices, []);
   assert.equal((await notes(n.r)).filter((x) => x.method === 'invoice_payment').length, 0);
+  // bookkeeper still counts it as invoice income (coin_movement, as observed).
+  const mv = await until(async () => (await notes(n.r)).find((x) => x.method === 'coin_movement'), 'coin_movement');
+  assert.deepEqual(Object.keys(mv.params.coin_movement), Object.keys(sample('coin_movement (').coin_movement));
+  assert.equal(mv.params.coin_movement.primary_tag, 'invoice');
+  assert.equal(mv.params.coin_movement.credit_msat, h!.params.htlc.amount_msat);
+  assert.equal(mv.params.coin_movement.payment_hash, toHex(pay.hash));
   assert.deepEqual(n.net.violations(), []);
 });
 
@@ -83,9 +91,20 @@ test('a plugin ordered after keysend sees the rewritten payload, a stray keysend
   if (!out.ok) assert.equal(out.failcode, FAILCODE.invalid_onion_blinding);
 });
 
+test('an introduction node named by sciddir (scid + direction) is found like lightningd\'s peers find it', async () => {
+  const n = await payNet(nets);
+  const pp = pathToR(n);
+  const direction = n.s.idHex < n.p.idHex ? 0 : 1;
+  const path = { ...pp, path: { ...pp.path, intro: { kind: 'sciddir' as const, scid: scidToBigInt('100x1x0'), direction: direction as 0 | 1 } } };
+  const pay = payFromP(n, { amountMsat: 100_000n, staticInvoice: true, path });
+  const [h] = await heldCalls(n.r, 1);
+  await answer(n.r, h!.key, { result: 'resolve', payment_key: toHex(preimageOf(h!.params)!) });
+  assert.ok((await pay.done).ok);
+});
+
 test('MPP: two parts held until both arrived, then both resolved', async () => {
   const n = await payNet(nets);
-  const pp = (await import('./payment-helpers.js')).pathToR(n);
+  const pp = pathToR(n);
   const first = payFromP(n, { amountMsat: 60_000n, totalMsat: 100_000n, staticInvoice: true, path: pp, partid: 1 });
   const second = payFromP(n, { amountMsat: 40_000n, totalMsat: 100_000n, staticInvoice: true, path: pp, partid: 2, preimage: first.preimage });
   const held = await heldCalls(n.r, 2);
@@ -121,6 +140,28 @@ test('a plugin killed while holding an HTLC: lightningd goes on down the chain a
   const out = await pay.done;
   assert.equal(out.ok, false);
   if (!out.ok) assert.equal(out.failcode, FAILCODE.invalid_onion_blinding);
+});
+
+test('an important plugin killed while holding an HTLC: lightningd stops, the HTLC waits, the restart replays it', async () => {
+  const net = new (await import('../sim/network.js')).SimNetwork();
+  nets.push(net);
+  const s = await net.addClnNode('s', { plugin: PAYPLUG });
+  const r = await net.addClnNode('r', { plugin: PAYPLUG, importantPlugin: true });
+  const p = net.addExternalNode('p');
+  net.addChannel(p, s, { scid: '100x1x0' });
+  net.addChannel(s, r, { scid: '100x2x0' });
+  const n = { net, p, s, r };
+  const pay = payFromP(n, { amountMsat: 100_000n, staticInvoice: true });
+  await heldCalls(r, 1);
+  await r.killPlugin('SIGKILL');
+  assert.equal(r.online, false, 'lightningd stopped with its important plugin');
+  let settled = false;
+  void pay.done.then(() => (settled = true));
+  await r.restart();
+  const [replay] = await heldCalls(r, 1);
+  assert.equal(settled, false, 'the payment was still pending across the crash');
+  await answer(r, replay!.key, { result: 'resolve', payment_key: toHex(preimageOf(replay!.params)!) });
+  assert.ok((await pay.done).ok);
 });
 
 test('a malformed hook answer is fatal for lightningd (as fatal() in htlc_accepted_hook_deserialize)', async () => {
