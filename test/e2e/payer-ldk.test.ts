@@ -6,7 +6,8 @@
 // unsolicited message.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { toHex } from '../../src/codec/bytes.js';
+import { fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
+import { encodeContext } from '../../src/transport/context.js';
 import { asPubKey, randomBytes, pubFromPriv, randomPrivKey } from '../../src/crypto/secp.js';
 import { sha256 } from '../../src/crypto/hash.js';
 import { featureBits } from '../../src/bolt12/features.js';
@@ -86,40 +87,48 @@ test('LDK server and recipient: static invoice accepted, held_htlc_available to 
   assert.deepEqual(net.violations(), []);
 });
 
-test('rejections, each leaving the payment waiting and nothing sent: offer records differ, expired, bad signature, unknown required feature; then a valid one wins', async () => {
-  const { net, p, s, r, offer } = await setup();
-  const call = p.cli('asyncpay', { offer, amount_msat: 42_000, timeout: 0 });
-  const { replyPath } = await s.nextRequest();
-  const first = await call;
-  assert.equal(first.status, 'requested');
-  const good = r.staticInvoice();
-  const badSig = good.bytes.slice();
-  badSig[badSig.length - 3]! ^= 0x01;
-  const cases: Array<[string, Uint8Array, RegExp]> = [
-    ['offer records differ', r.staticInvoice({ otherOffer: true }).bytes, /offer records differ/],
-    ['expired', r.staticInvoice({ createdAt: NOW() - 1000, relativeExpiry: 100 }).bytes, /static invoice has expired/],
-    ['bad signature', badSig, /bad signature/],
-    ['unknown required feature', r.staticInvoice({ features: featureBits(17, 42) }).bytes, /unknown required invoice feature/],
-  ];
-  for (const [name, bytes, re] of cases) {
-    await pace();
+/** Static invoices an LDK payer refuses, each sent alone over a request's reply path. */
+const REJECTIONS: Array<[string, (r: LdkAsyncRecipient) => Uint8Array, RegExp]> = [
+  ['offer records differ', (r) => r.staticInvoice({ otherOffer: true }).bytes, /offer records differ/],
+  ['expired', (r) => r.staticInvoice({ createdAt: NOW() - 1000, relativeExpiry: 100 }).bytes, /static invoice has expired/],
+  [
+    'bad signature',
+    (r) => {
+      const b = r.staticInvoice().bytes.slice();
+      b[b.length - 3]! ^= 0x01;
+      return b;
+    },
+    /bad signature/,
+  ],
+  ['unknown required feature', (r) => r.staticInvoice({ features: featureBits(17, 42) }).bytes, /unknown required invoice feature/],
+];
+
+for (const [name, make, re] of REJECTIONS) {
+  test(`rejected static invoice (${name}): logged, nothing sent, nothing paid; the payment keeps waiting and a valid one still wins`, async () => {
+    const { net, p, s, r, offer } = await setup();
+    const verdicts = r.acceptPayments();
+    const call = p.cli('asyncpay', { offer, amount_msat: 42_000, timeout: 0 });
+    const { replyPath } = await s.nextRequest();
+    assert.equal((await call).status, 'requested');
     const from = logCount(p);
-    s.reply(replyPath, 'static_invoice', bytes);
+    s.reply(replyPath, 'static_invoice', make(r));
     await logAfter(p, from, re);
     const [rec] = await pays(p);
-    assert.equal(rec.status, 'requested', name);
-    assert.equal(r.heldMessages().length, 0, `${name}: no held_htlc_available sent`);
-    assert.equal(r.node.payments.received.length, 0, `${name}: nothing paid`);
-  }
-  s.reply(replyPath, 'static_invoice', good.bytes);
-  await pace();
-  await r.nextHeld();
-  const [rec] = await pays(p);
-  assert.equal(rec.status, 'waiting_for_release');
-  assert.deepEqual(net.violations(), []);
-});
+    assert.equal(rec.status, 'requested');
+    assert.equal(r.heldMessages().length, 0, 'no held_htlc_available sent');
+    assert.equal(r.node.payments.received.length, 0, 'nothing paid');
+    await pace();
+    s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
+    const held = await r.nextHeld();
+    r.release(held);
+    const [after] = await pays(p);
+    assert.equal((await p.cli('waitasyncpay', { payment_hash: after.payment_hash, timeout: 30 })).status, 'complete');
+    assert.equal(verdicts.length, 1);
+    assert.deepEqual(net.violations(), []);
+  });
+}
 
-test('unsolicited and forged: an invoice after the winner, a message on a forged path_id, a replayed release — nothing moves twice', async () => {
+test('unsolicited and forged: an invoice after the winner, messages on a forged path_id, an authenticated release for an unknown payment, a replayed release — nothing moves twice', async () => {
   const { net, p, s, r, offer } = await setup();
   const verdicts = r.acceptPayments();
   const call = p.cli('asyncpay', { offer, amount_msat: 30_000, timeout: 10 });
@@ -146,6 +155,18 @@ test('unsolicited and forged: an invoice after the winner, a message on a forged
   }
   const [still] = await pays(p);
   assert.equal(still.status, 'waiting_for_release');
+
+  // A correctly authenticated release context (made here with the node's makesecret, as
+  // only the plugin could) for a payment that does not exist: nothing to release.
+  const key = fromHex(p.makesecret(utf8('asyncpay-path-context-v1')));
+  const unknownId = randomBytes(16);
+  const ctx = encodeContext(key, { kind: 'payer_release', paymentId: unknownId, expiresAt: NOW() + 3600 });
+  const genuineShape = createBlindedPath([{ nodeId: p.id, data: { nextNodeId: v } }, { nodeId: v, data: { pathId: ctx } }]);
+  await pace();
+  from = logCount(p);
+  assert.ok(r.node.send(genuineShape, [encodeMessage({ kind: 'release_held_htlc' })], { prefix: [s.node] }).ok);
+  await logAfter(p, from, /release_held_htlc for no payment of ours/);
+  assert.equal(r.node.payments.received.length, 0);
 
   // The genuine release, then the same release again (replayed): one transition to paying.
   from = logCount(p);
