@@ -160,6 +160,6 @@ export class FreshInvoices {
     this.s.countPaid(got);
     await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
     if (r.status === 'pending') this.pending = Math.max(0, this.pending - 1);
-    this.s.announcePaid(paid);
+    await this.s.announcePaid(paid);
   }
 }

@@ -94,7 +94,9 @@ export class HtlcClaims {
     const rec = await this.s.db.get(h.paymentHashHex);
     if (rec?.status === 'paid' && rec.preimage && rec.htlcs.includes(h.key)) {
       this.s.d.log.info(`htlc ${h.key} of paid payment ${h.paymentHashHex} replayed: resolving it again`);
-      return answer(resolveAnswer(fromHex(rec.preimage)));
+      answer(resolveAnswer(fromHex(rec.preimage)));
+      if (!rec.announced) await this.s.announcePaid(rec);
+      return;
     }
     if (path) {
       if (!fp) return this.reject(h, answer, 'malformed_payload', 'unreadable payload');
@@ -211,7 +213,7 @@ export class HtlcClaims {
     await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
     if (this.opts.stallAfterClaim) return this.s.d.log.info(`dev: claim of ${paid.payment_hash} written; stalling before answering`);
     for (const p of parts) this.release(p.key, resolveAnswer(preimage));
-    this.s.announcePaid(paid);
+    await this.s.announcePaid(paid);
   }
 
   private async reject(h: HtlcIn, answer: Answer, reason: FailReason, detail: string, tip?: number): Promise<void> {
