@@ -32,6 +32,8 @@ export interface ClnNodeOptions {
   announced?: boolean;
   /** How long a hook may stay unanswered before the test fails. */
   hookTimeoutMs?: number;
+  /** `important-plugin`: lightningd stops when the plugin dies (HTLCs wait for restart()). */
+  importantPlugin?: boolean;
 }
 
 /** A feature bitmap (hex) with option_onion_messages (bit 39) and a few usual bits. */
@@ -99,6 +101,7 @@ export class ClnNode extends SimNodeBase {
   async killPlugin(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.plugin;
     this.plugin = null;
+    if (p && this.opts.importantPlugin && this.online) this.payments.fatal('important plugin died');
     if (p) {
       this.violations.push(...p.violations);
       await p.kill(signal);

@@ -11,6 +11,7 @@ import { nextPathKey } from '../../src/onion/blinding.js';
 import type { SimHtlc } from './channels.js';
 import type { ClnNode } from './cln-node.js';
 import { runHtlcHooks, type HookHost } from './htlc-hook.js';
+import { channelIdOf } from './htlc-forward.js';
 import { HtlcIn, receiveHtlc } from './htlc-in.js';
 import { InvoiceBook, invoiceJson, preimageParam } from './invoices.js';
 import { LocalPay } from './localpay.js';
@@ -54,6 +55,9 @@ export class ClnPayments implements HookHost {
   get hookTimeoutMs(): number {
     return this.node.opts.hookTimeoutMs ?? 15_000;
   }
+  get important(): boolean {
+    return this.node.opts.importantPlugin ?? false;
+  }
   get violations(): string[] {
     return this.node.violations;
   }
@@ -79,11 +83,13 @@ export class ClnPayments implements HookHost {
     this.logs.push({ level, message });
     if (process.env.SIM_VERBOSE) process.stderr.write(`[${this.node.name} lightningd] ${level}: ${message}\n`);
   }
+  /** lightningd exits: hooks in flight are dropped, HTLCs stay in the database for restart(). */
   fatal(message: string): void {
     this.node.fatal = message;
-    this.violations.push(message);
+    if (message !== 'important plugin died') this.violations.push(message);
     this.epoch++;
     this.node.online = false;
+    for (const peer of this.node.net.peersOf(this.node)) this.node.net.disconnect(this.node, peer);
     void this.node.killPlugin();
   }
 
@@ -93,7 +99,28 @@ export class ClnPayments implements HookHost {
     const hin = receiveHtlc(this.node, htlc);
     if (!hin) return;
     this.htlcsIn.push(hin);
+    if (hin.peeled.isFinal) hin.onFulfilled = () => this.coinMovement(hin);
     void runHtlcHooks(this, hin);
+  }
+
+  private movements = 0;
+  /** bookkeeper's view of a payment we received: `invoice` income on the incoming channel. */
+  private coinMovement(hin: HtlcIn): void {
+    this.notify('coin_movement', {
+      version: 2,
+      coin_type: 'bcrt',
+      node_id: this.node.idHex,
+      type: 'channel_mvt',
+      created_index: ++this.movements,
+      account_id: channelIdOf(hin.htlc.channel),
+      credit_msat: Number(hin.htlc.amountMsat),
+      debit_msat: 0,
+      timestamp: Math.floor(Date.now() / 1000),
+      primary_tag: 'invoice',
+      extra_tags: [],
+      payment_hash: toHex(hin.htlc.paymentHash),
+      fees_msat: 0,
+    });
   }
 
   /** HTLCs lightningd would re-submit to the hook on restart: unresolved and not forwarded. */

@@ -7,9 +7,10 @@ import { sha256 } from '../../src/crypto/hash.js';
 import type { PubKey } from '../../src/crypto/secp.js';
 import { unblindHop } from '../../src/onion/blinding.js';
 import { incorrectOrUnknownPaymentDetails } from '../../src/onion/failure.js';
-import { decodeHopPayload, type HopPayload } from '../../src/onion/hop_payload.js';
+import { decodeHopPayload, type ExtraRecord, type HopPayload } from '../../src/onion/hop_payload.js';
 import { buildPaymentOnion, type PaymentOnionArgs } from '../../src/onion/payment_onion.js';
-import type { EncryptedData } from '../../src/onion/types.js';
+import type { BlindedPath, EncryptedData } from '../../src/onion/types.js';
+import { findRoute, payinfoFee, routeSteps } from './routes.js';
 import type { SimHtlc } from './channels.js';
 import { forwardHtlc } from './htlc-forward.js';
 import { fulfillHtlc, invalidOnionPayload, localFailHtlc, receiveHtlc, type HtlcIn } from './htlc-in.js';
@@ -54,9 +55,40 @@ export class ExternalPayments {
   }
 
   /** Builds the onion for `args`, sends it and waits for the outcome. */
-  async pay(args: PaymentOnionArgs): Promise<PaymentOutcome> {
+  async pay(args: PaymentOnionArgs, partid = 0): Promise<PaymentOutcome> {
     const o = buildPaymentOnion(args);
-    return this.sendOnion(o.packet, o.firstHop, args.paymentHash, o.sharedSecrets);
+    return this.sendOnion(o.packet, o.firstHop, args.paymentHash, o.sharedSecrets, partid);
+  }
+
+  /**
+   * Pays over a recipient's blinded path (a BOLT 12 invoice's or static invoice's): a route
+   * to its introduction node, the payinfo's fee and CLTV delta on top, final payload 2, 4, 10,
+   * (12), 18 plus `extra` (LDK's static-invoice payment: 77777 invoice_request, 5482373484 preimage).
+   */
+  async payBlindedPath(o: {
+    path: BlindedPath;
+    payinfo: { feeBaseMsat: number; feeProportionalMillionths: number; cltvExpiryDelta: number };
+    amountMsat: bigint;
+    totalMsat?: bigint;
+    paymentHash: Uint8Array;
+    extra?: readonly ExtraRecord[];
+    partid?: number;
+  }): Promise<PaymentOutcome> {
+    const net = this.node.net;
+    const intro = o.path.intro.kind === 'pubkey' ? net.node(o.path.intro.nodeId) : net.nodeByScid(o.path.intro.scid, o.path.intro.direction);
+    if (!intro) throw new Error('blinded path: unknown introduction node');
+    const tip = net.blockheight;
+    const introAmount = o.amountMsat + payinfoFee(o.payinfo.feeBaseMsat, o.payinfo.feeProportionalMillionths, o.amountMsat);
+    const route = findRoute(net, this.node, intro, introAmount, tip + o.payinfo.cltvExpiryDelta);
+    if (!route) throw new Error(`no route from ${this.node.name} to ${intro.name}`);
+    return this.pay(
+      {
+        route: routeSteps(route),
+        blinded: { path: o.path, introNodeId: intro.id, amountMsat: o.amountMsat, finalCltv: tip, totalMsat: o.totalMsat ?? o.amountMsat, ...(o.extra ? { extra: o.extra } : {}) },
+        paymentHash: o.paymentHash,
+      },
+      o.partid ?? 0,
+    );
   }
 
   /** Sends a ready onion (any payload) to `firstHop`; resolves with the HTLC's fate. */

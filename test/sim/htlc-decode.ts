@@ -5,8 +5,7 @@
 // 18 at a blinded final hop), path_id stashed as payment_secret.
 import { DecodeError } from '../../src/codec/errors.js';
 import { parseTlvStream } from '../../src/codec/tlv.js';
-import { sha256 } from '../../src/crypto/hash.js';
-import { ecdh, pointMul, type PrivKey, type PubKey } from '../../src/crypto/secp.js';
+import type { PrivKey, PubKey } from '../../src/crypto/secp.js';
 import { unblindHop } from '../../src/onion/blinding.js';
 import {
   decodeHopPayload,
@@ -144,9 +143,4 @@ export function lightningdOnionDecode(d: DecodeInput): DecodeOutcome {
       ...(tlv.paymentMetadata ? { paymentMetadata: tlv.paymentMetadata } : {}),
     },
   };
-}
-
-/** The path key the next hop gets when none is overridden: SHA256(E ‖ ECDH(k, E))·E. */
-export function defaultNextPathKey(nodePriv: PrivKey, pathKey: PubKey): PubKey {
-  return pointMul(pathKey, sha256(pathKey, ecdh(nodePriv, pathKey)));
 }

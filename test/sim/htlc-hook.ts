@@ -29,6 +29,8 @@ export interface HookHost extends KeysendHost {
   incomingScid(hin: HtlcIn): string;
   /** lightningd fatal(): a malformed hook answer kills the node. */
   fatal(message: string): void;
+  /** An `important-plugin` died: lightningd stops, so the chain does not go on. */
+  readonly important: boolean;
   readonly violations: string[];
   /** Every htlc_accepted payload sent and answer received, for tests. */
   readonly htlcHookCalls: Array<{ who: string; payload: any; answer?: any }>;
@@ -73,6 +75,7 @@ export async function runHtlcHooks(host: HookHost, hin: HtlcIn): Promise<void> {
       } catch (e) {
         const err = e as Error & { rpcError?: unknown; terminated?: boolean };
         if (host.epoch !== epoch) return;
+        if (err.terminated && host.important) return host.fatal('important plugin died');
         if (err.terminated) continue; // "Plugin died from htlc_accepted hook call": next in chain
         if (err.rpcError) return host.fatal(`Plugin for htlc_accepted returned non-result response ${JSON.stringify(err.rpcError)}`);
         host.violations.push(`htlc_accepted not answered: ${err.message}`);

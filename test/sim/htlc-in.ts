@@ -24,6 +24,8 @@ export class HtlcIn {
   resolution: HtlcResolution | undefined;
   /** The hook chain is running for it (a restart replays these). */
   inHook = false;
+  /** Called once when this node settles the HTLC (the owner's coin_movement). */
+  onFulfilled: (() => void) | undefined;
   /** The decode result the hook and final logic see (a hook's `payload` replaces it). */
   decoded: DecodeOutcome;
   rawPayload: Uint8Array;
@@ -143,6 +145,7 @@ export function fulfillHtlc(hin: HtlcIn, preimage: Uint8Array): void {
   if (hin.done) return;
   hin.resolution = { kind: 'fulfill', preimage };
   resolve(hin.node, hin.htlc, hin.resolution);
+  hin.onFulfilled?.();
 }
 
 /** invalid_onion_payload: failcode ‖ bigsize type ‖ u16 offset. */

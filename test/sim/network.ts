@@ -143,12 +143,16 @@ export class SimNetwork {
     return this.channels.filter((c) => c.a === n || c.b === n);
   }
 
-  /** The node at the other end of the channel `scid` names (real scid or either side's alias). */
-  nodeByScid(scid: bigint, from?: SimNodeBase): SimNodeBase | undefined {
+  /**
+   * The node a `sciddir_or_pubkey` names: the end of channel `scid` (real or an alias)
+   * given by `direction` (0 = the lesser node id, 1 = the greater).
+   */
+  nodeByScid(scid: bigint, direction: 0 | 1 = 0): SimNodeBase | undefined {
     for (const c of this.channels) {
       const names = [c.scid, c.aliasA, c.aliasB].filter((x): x is string => x !== undefined);
       if (!names.some((n) => scidToBigInt(n) === scid)) continue;
-      return from === c.a ? c.b : from === c.b ? c.a : c.a;
+      const [lo, hi] = c.a.idHex < c.b.idHex ? [c.a, c.b] : [c.b, c.a];
+      return direction === 0 ? lo : hi;
     }
     return undefined;
   }

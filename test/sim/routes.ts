@@ -62,6 +62,11 @@ export function findRoute(net: SimNetwork, from: SimNodeBase, to: SimNodeBase, a
   return out;
 }
 
+/** Fee of a blinded path's payinfo on `amount`: base + ceil(amount·ppm/10⁶). */
+export function payinfoFee(base: number, ppm: number, amount: bigint): bigint {
+  return BigInt(base) + (amount * BigInt(ppm) + 999_999n) / 1_000_000n;
+}
+
 /** lightningd's getroute entry. */
 export function routeJson(route: readonly SimRouteHop[], from: SimNodeBase): Array<Record<string, unknown>> {
   let prev = from;

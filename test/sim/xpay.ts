@@ -8,14 +8,9 @@ import { decodeInvoice } from '../../src/bolt12/invoice.js';
 import { buildPaymentOnion } from '../../src/onion/payment_onion.js';
 import type { ClnNode } from './cln-node.js';
 import type { SimNodeBase } from './node-base.js';
-import { findRoute, routeSteps } from './routes.js';
+import { findRoute, payinfoFee, routeSteps } from './routes.js';
 import { SimRpcError } from './rpc-server.js';
 import type { SendPays } from './sendpays.js';
-
-/** Fee of a blinded path's payinfo on `amount`: base + ceil(amount·ppm/10⁶). */
-export function payinfoFee(base: number, ppm: number, amount: bigint): bigint {
-  return BigInt(base) + (amount * BigInt(ppm) + 999_999n) / 1_000_000n;
-}
 
 export async function xpay(node: ClnNode, sendpays: SendPays, p: Record<string, any>): Promise<unknown> {
   if (typeof p.invstring !== 'string' || !p.invstring.startsWith('lni1')) throw new SimRpcError(-32602, 'invstring: the simulator pays BOLT 12 invoices only');
@@ -33,7 +28,7 @@ export async function xpay(node: ClnNode, sendpays: SendPays, p: Record<string, 
     const path = inv.paths[i]!;
     const pay = inv.blindedPay[i]!;
     const intro: SimNodeBase | undefined =
-      path.intro.kind === 'pubkey' ? node.net.node(path.intro.nodeId) : node.net.nodeByScid(path.intro.scid);
+      path.intro.kind === 'pubkey' ? node.net.node(path.intro.nodeId) : node.net.nodeByScid(path.intro.scid, path.intro.direction);
     if (!intro || intro === node) {
       errors.push(`path ${i}: introduction node unknown or ourselves`);
       continue;
