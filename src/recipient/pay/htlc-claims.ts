@@ -59,6 +59,11 @@ export class HtlcClaims {
     return this.mpp.heldParts();
   }
 
+  /** Whether parts of `hash` are held right now. */
+  holds(hash: string): boolean {
+    return this.mpp.has(hash);
+  }
+
   /** The hook: resolves with the answer, exactly once, whatever happens. */
   onHtlcAccepted(payload: unknown): Promise<HookAnswer> {
     const h = parseHtlcHook(payload);
