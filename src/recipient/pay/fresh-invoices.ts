@@ -45,6 +45,11 @@ export class FreshInvoices {
     }
   }
 
+  /** Recounts unpaid fresh invoices (after records expired). */
+  recount(records: readonly PaymentRecord[]): void {
+    this.pending = records.filter((r) => r.kind === 'invoice' && r.status === 'pending').length;
+  }
+
   private async invoiceBase(): Promise<Uint8Array> {
     if (!this.base) {
       const r = await this.s.d.rpc.call<{ secret: string }>('makesecret', { string: INVOICE_BASE_LABEL });

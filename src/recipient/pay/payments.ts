@@ -116,6 +116,7 @@ export class RecipientPayments {
     const failed = all.filter((r) => r.status === 'failed').sort((a, b) => b.updated_at - a.updated_at);
     for (const r of failed.slice(MAX_FAILED_RECORDS)) ops.push(this.s.db.delOp(r.payment_hash));
     await this.s.db.batch(ops);
+    this.fresh.recount(all);
     if (ops.length) this.s.d.log.debug(`payments: ${ops.length} record(s) expired, abandoned or pruned`);
   }
 
