@@ -104,6 +104,20 @@ for (const c of [
   });
 }
 
+test('MPP timeout: a lone part of a two-part payment is failed by lightningd when the set times out', async () => {
+  const n = await payNet(nets);
+  n.r.payments.mppTimeoutMs = 300; // lightningd: 70 s
+  const inv = makeInvoice(n);
+  await n.r.payments.rpc('createinvoice', { invstring: inv.unsigned, label: 'half', preimage: toHex(inv.preimage) });
+  const a = payFromP(n, { amountMsat: 50_000n, totalMsat: 100_000n, preimage: inv.preimage, path: inv.pp, partid: 1 });
+  const [h] = await heldCalls(n.r, 1);
+  await answer(n.r, h!.key, { result: 'continue' });
+  const out = await a.done;
+  assert.equal(out.ok, false);
+  assert.match(n.r.htlcLog.join('\n'), /\(0017\): mpp timeout/);
+  assert.equal(((await n.r.payments.rpc('listinvoices', { label: 'half' })) as any).invoices[0].status, 'unpaid');
+});
+
 test('MPP into a lightningd invoice: two parts under continue complete the set; the replay of a held normal-invoice part cannot', async () => {
   const n = await payNet(nets);
   const inv = makeInvoice(n);

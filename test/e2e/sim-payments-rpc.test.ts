@@ -120,3 +120,16 @@ test('decryptencrypteddata opens a hop of a path to this node with the node key'
   assert.match(r.next_path_key, /^0[23][0-9a-f]{64}$/);
   await assert.rejects(call(q, 'decryptencrypteddata', { encrypted_data: '00'.repeat(20), path_key: toHex(p.firstPathKey) }), /Decryption failed/);
 });
+
+test('a garbled onion: update_fail_malformed_htlc from the first hop, reported as invalid_onion_hmac at erring_index 1', async () => {
+  const { q, s, e } = await setup();
+  const hash = sha256(randomBytes(32));
+  const { route, onion } = await routeOnion(q, e, hash, 10_000);
+  const bad = onion.packet.slice();
+  bad[200]! ^= 0xff;
+  await call(q, 'sendonion', { onion: toHex(bad), first_hop: { id: s.idHex, amount_msat: route[0].amount_msat, delay: route[0].delay }, payment_hash: toHex(hash), shared_secrets: onion.sharedSecrets.map(toHex) });
+  const err: any = await call(q, 'waitsendpay', { payment_hash: toHex(hash) }).then(() => assert.fail('should fail'), (x) => x);
+  assert.equal(err.data.failcode, 0xc005);
+  assert.equal(err.data.erring_index, 1);
+  assert.match(s.htlcLog.join('\n'), /unprocessable onion/);
+});
