@@ -156,7 +156,9 @@ export class HtlcClaims {
     };
     if (r.kind === 'held') {
       this.hold(h.key, answer);
-      if (rec?.status !== 'held') await this.s.db.batch([this.s.db.putOp(base)]);
+      // Informational (listpayments, the timeout's start after a restart): a failed write
+      // must not leave this part answered while its set goes on.
+      if (rec?.status !== 'held') await this.s.db.batch([this.s.db.putOp(base)]).catch((e) => this.s.d.log.unusual(`cannot record held payment ${base.payment_hash}: ${(e as Error).message}`));
       this.s.d.log.debug(`holding part ${h.key} of ${h.paymentHashHex}: ${r.sum} of ${r.total} msat`);
       return;
     }
@@ -214,8 +216,17 @@ export class HtlcClaims {
       updated_at: now,
       paid_at: now,
     };
+    const counted = { ...this.s.counters };
     this.s.countPaid(sum);
-    await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
+    try {
+      await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
+    } catch (e) {
+      this.s.counters = counted;
+      // Not recorded, so not claimed: every part fails, none is left waiting.
+      this.s.d.log.unusual(`cannot record the claim of ${paid.payment_hash} (${(e as Error).message}); failing its ${parts.length} part(s)`);
+      for (const p of parts) this.release(p.key, failAnswer('too_many_pending', p.amountMsat, 0));
+      return;
+    }
     if (this.opts.stallAfterClaim) return this.s.d.log.info(`dev: claim of ${paid.payment_hash} written; stalling before answering`);
     for (const p of parts) this.release(p.key, resolveAnswer(preimage));
     await this.s.announcePaid(paid);
