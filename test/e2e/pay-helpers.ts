@@ -43,6 +43,9 @@ export async function setupPayNet(net: SimNetwork, name: string, rEnv: Record<st
   const s = await net.addClnNode(`${name}-S`);
   const r = await net.addClnNode(`${name}-R`, { announced: false, env: { ASYNCPAY_DEV_TICK_MS: '150', ...rEnv }, pluginOptions: { 'asyncpay-offer-count': 1 } });
   const p = net.addExternalNode(`${name}-P`);
+  // Payments are the subject, not connectd's 4 messages/s per peer: R's set-up bursts
+  // (requests, invoice refreshes) would otherwise eat the bucket a held_htlc_available needs.
+  for (const x of [s, r, p]) x.rateLimit = false;
   const n = net.channels.length + 1;
   const rs = net.addChannel(r, s, { scid: `900x${n}x0`, public: false, aliasA: `4000x${n}x1`, aliasB: `4001x${n}x1` });
   const ps = net.addChannel(p, s, { scid: `900x${n + 1}x0` });
@@ -79,7 +82,7 @@ export class LdkPayer {
     const si = await p.waitForType(T_STATIC_INVOICE, reply.pathId);
     const staticInvoice = decodeStaticInvoice(si.records.find((x) => x.type === T_STATIC_INVOICE)!.value);
     if (!o.wantInvoice) return { req, staticInvoice };
-    const inv = await p.waitForType(T_INVOICE, reply.pathId, 15_000);
+    const inv = await p.waitForType(T_INVOICE, reply.pathId, 15_000).catch((e) => this.dump(e));
     return { req, staticInvoice, invoice: decodeInvoice(inv.records.find((x) => x.type === T_INVOICE)!.value) };
   }
 
@@ -89,11 +92,15 @@ export class LdkPayer {
     const reply = p.makePath();
     const sent = p.send(si.heldHtlcAvailablePaths[0]!, [encodeMessage({ kind: 'held_htlc_available' })], { replyPath: reply.path });
     assert.ok(sent.ok, 'held_htlc_available sent');
-    await p.waitForType(T_RELEASE, reply.pathId, timeoutMs).catch((e) => {
-      const { r, s } = this.pn;
-      console.log('DEBUG R logs:\n' + r.plugin!.logs.map((l) => l.message).join('\n') + '\nS logs:\n' + s.plugin!.logs.slice(-30).map((l) => l.message).join('\n'), JSON.stringify([s.dropped, r.dropped, p.dropped]));
-      throw e;
-    });
+    await p.waitForType(T_RELEASE, reply.pathId, timeoutMs).catch((e) => this.dump(e));
+  }
+
+  /** On a lost message: what the nodes dropped and logged, to tell a simulator drop from a bug. */
+  private dump(e: unknown): never {
+    const { r, s, p } = this.pn;
+    const tail = (n: ClnNode) => (n.plugin?.logs ?? []).slice(-25).map((l) => `  ${l.message}`).join('\n');
+    console.log(`DEBUG dropped S ${JSON.stringify(s.dropped)} R ${JSON.stringify(r.dropped)} P ${JSON.stringify(p.dropped)}\nR:\n${tail(r)}\nS:\n${tail(s)}`);
+    throw e;
   }
 
   /**

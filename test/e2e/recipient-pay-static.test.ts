@@ -104,3 +104,24 @@ test('an incomplete MPP set is failed after the timeout (dev clock): both parts 
   assert.equal(received(r).length, 0);
   assert.deepEqual(net.violations(), []);
 });
+
+test('a held part whose expiry comes within the safety margin of the tip is failed before it expires', async () => {
+  const pn = await setupPayNet(net, 'st4');
+  const { r } = pn;
+  const payer = new LdkPayer(pn);
+  const f = await payer.fetch(80_000n);
+  await payer.holdAndWaitRelease(f.staticInvoice);
+  const pre = randomBytes(32);
+  const hash = sha256(pre);
+  const part = payer.sendPart(f.staticInvoice, hash, { amount: 30_000n, total: 80_000n, partid: 1, extra: LdkPayer.extra(f.req.bytes, pre) });
+  await until(async () => (await payStatus(r)).held_htlcs === 1, 'part held');
+  const held = r.payments.htlcHookCalls.find((c) => c.who === 'plugin' && c.payload.htlc.payment_hash === toHex(hash))!;
+  // Blocks arrive: the part's cltv_expiry is now 6 blocks from the tip.
+  net.setBlockheight(held.payload.htlc.cltv_expiry - 6);
+  const out = await part;
+  assert.equal(out.ok, false, 'failed back, not left to expire');
+  const [rec] = await payments(r, { payment_hash: toHex(hash) });
+  assert.equal(rec.status, 'failed');
+  assert.equal(rec.failure_reason, 'cltv_near_tip');
+  assert.deepEqual(net.violations(), []);
+});

@@ -68,8 +68,11 @@ export class PayState {
     return Number(info.blockheight ?? 0);
   }
 
-  /** Marks a payment paid, counts it and tells subscribers. Call inside the serial, after the batch. */
-  announcePaid(r: PaymentRecord): void {
+  /**
+   * Tells subscribers a payment arrived, then notes that it did: a crash in between
+   * means one more notification after the restart, never none. Inside the serial.
+   */
+  async announcePaid(r: PaymentRecord): Promise<void> {
     this.d.log.info(
       `received ${r.received_msat} msat for async offer ${r.offer_id} (slot ${r.invoice_slot}, ${r.kind === 'static' ? 'static invoice' : 'fresh invoice'}, ${r.parts} part(s)), payment_hash ${r.payment_hash}`,
     );
@@ -81,6 +84,7 @@ export class PayState {
       kind: r.kind,
       payer_note: r.payer_note,
     });
+    await this.db.batch([this.db.putOp({ ...r, announced: true })]);
   }
 
   /** Adds a paid payment to the counters (the caller writes countersOp in its batch). */

@@ -45,6 +45,11 @@ export class FreshInvoices {
     }
   }
 
+  /** Recounts unpaid fresh invoices (after records expired). */
+  recount(records: readonly PaymentRecord[]): void {
+    this.pending = records.filter((r) => r.kind === 'invoice' && r.status === 'pending').length;
+  }
+
   private async invoiceBase(): Promise<Uint8Array> {
     if (!this.base) {
       const r = await this.s.d.rpc.call<{ secret: string }>('makesecret', { string: INVOICE_BASE_LABEL });
@@ -160,6 +165,6 @@ export class FreshInvoices {
     this.s.countPaid(got);
     await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
     if (r.status === 'pending') this.pending = Math.max(0, this.pending - 1);
-    this.s.announcePaid(paid);
+    await this.s.announcePaid(paid);
   }
 }

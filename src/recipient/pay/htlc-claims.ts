@@ -59,6 +59,11 @@ export class HtlcClaims {
     return this.mpp.heldParts();
   }
 
+  /** Whether parts of `hash` are held right now. */
+  holds(hash: string): boolean {
+    return this.mpp.has(hash);
+  }
+
   /** The hook: resolves with the answer, exactly once, whatever happens. */
   onHtlcAccepted(payload: unknown): Promise<HookAnswer> {
     const h = parseHtlcHook(payload);
@@ -94,7 +99,9 @@ export class HtlcClaims {
     const rec = await this.s.db.get(h.paymentHashHex);
     if (rec?.status === 'paid' && rec.preimage && rec.htlcs.includes(h.key)) {
       this.s.d.log.info(`htlc ${h.key} of paid payment ${h.paymentHashHex} replayed: resolving it again`);
-      return answer(resolveAnswer(fromHex(rec.preimage)));
+      answer(resolveAnswer(fromHex(rec.preimage)));
+      if (!rec.announced) await this.s.announcePaid(rec);
+      return;
     }
     if (path) {
       if (!fp) return this.reject(h, answer, 'malformed_payload', 'unreadable payload');
@@ -149,7 +156,9 @@ export class HtlcClaims {
     };
     if (r.kind === 'held') {
       this.hold(h.key, answer);
-      if (rec?.status !== 'held') await this.s.db.batch([this.s.db.putOp(base)]);
+      // Informational (listpayments, the timeout's start after a restart): a failed write
+      // must not leave this part answered while its set goes on.
+      if (rec?.status !== 'held') await this.s.db.batch([this.s.db.putOp(base)]).catch((e) => this.s.d.log.unusual(`cannot record held payment ${base.payment_hash}: ${(e as Error).message}`));
       this.s.d.log.debug(`holding part ${h.key} of ${h.paymentHashHex}: ${r.sum} of ${r.total} msat`);
       return;
     }
@@ -207,11 +216,20 @@ export class HtlcClaims {
       updated_at: now,
       paid_at: now,
     };
+    const counted = { ...this.s.counters };
     this.s.countPaid(sum);
-    await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
+    try {
+      await this.s.db.batch([this.s.db.putOp(paid), this.s.countersOp()]);
+    } catch (e) {
+      this.s.counters = counted;
+      // Not recorded, so not claimed: every part fails, none is left waiting.
+      this.s.d.log.unusual(`cannot record the claim of ${paid.payment_hash} (${(e as Error).message}); failing its ${parts.length} part(s)`);
+      for (const p of parts) this.release(p.key, failAnswer('too_many_pending', p.amountMsat, 0));
+      return;
+    }
     if (this.opts.stallAfterClaim) return this.s.d.log.info(`dev: claim of ${paid.payment_hash} written; stalling before answering`);
     for (const p of parts) this.release(p.key, resolveAnswer(preimage));
-    this.s.announcePaid(paid);
+    await this.s.announcePaid(paid);
   }
 
   private async reject(h: HtlcIn, answer: Answer, reason: FailReason, detail: string, tip?: number): Promise<void> {

@@ -34,6 +34,8 @@ export interface PaymentRecord {
   /** Fresh invoices: the createinvoice label and the invoice's expiry. */
   label: string | null;
   expires_at: number | null;
+  /** asyncpay_payment_received sent (a claim replayed after a crash before it is announced then). */
+  announced?: boolean;
 }
 
 /** Where a static invoice's payment path leads: what our final hop allowed. */

@@ -4,6 +4,7 @@
 // and prune old paths.
 import { JSONRPC_INVALID_PARAMS, RpcError } from '../../cln/errors.js';
 import type { BlindedPath } from '../../onion/types.js';
+import type { StoreOp } from '../../store/store.js';
 import { chainHashOf } from '../chain.js';
 import type { MadeInvoice } from '../invoice-maker.js';
 import type { InvreqVerdict } from './checks.js';
@@ -21,6 +22,12 @@ export const FRESH_INVOICES_PER_MINUTE = 10;
 export const RELEASES_PER_MINUTE = 60;
 const SWEEP_MS = 1000;
 const PRUNE_EVERY_SECS = 3600;
+/** Failed payment records kept (newest first); older ones are deleted. */
+export const MAX_FAILED_RECORDS = 1000;
+/** A `held` record with no part held any more (the HTLCs went away while we were down) is failed after this. */
+const STALE_HELD_SECS = 24 * 3600;
+/** A fresh invoice unpaid this long after its expiry is failed as expired. */
+const EXPIRED_GRACE_SECS = 3600;
 
 export interface PaymentsOptions {
   readonly mppTimeoutSecs?: number;
@@ -81,6 +88,7 @@ export class RecipientPayments {
             this.lastPrune = now;
             const n = await this.paths.prune(now);
             if (n) this.s.d.log.debug(`pruned ${n} expired static invoice payment path(s)`);
+            await this.pruneRecords(now);
           }
         })
         .catch((e) => this.s.d.log.unusual(`payments timer: ${(e as Error).message}`))
@@ -89,6 +97,27 @@ export class RecipientPayments {
         });
     }, SWEEP_MS);
     this.timer.unref?.();
+  }
+
+  /** Bounds the payments space: expired fresh invoices and stale held sets fail; old failures go. */
+  private async pruneRecords(now: number): Promise<void> {
+    const all = await this.s.db.list();
+    const ops: StoreOp[] = [];
+    for (const r of all) {
+      const expired = r.status === 'pending' && r.expires_at !== null && r.expires_at + EXPIRED_GRACE_SECS < now;
+      const stale = r.status === 'held' && !this.claims.holds(r.payment_hash) && r.updated_at + STALE_HELD_SECS < now;
+      if (expired || stale) {
+        r.status = 'failed';
+        r.failure_reason = expired ? 'expired' : 'abandoned';
+        r.updated_at = now;
+        ops.push(this.s.db.putOp(r));
+      }
+    }
+    const failed = all.filter((r) => r.status === 'failed').sort((a, b) => b.updated_at - a.updated_at);
+    for (const r of failed.slice(MAX_FAILED_RECORDS)) ops.push(this.s.db.delOp(r.payment_hash));
+    await this.s.db.batch(ops);
+    this.fresh.recount(all);
+    if (ops.length) this.s.d.log.debug(`payments: ${ops.length} record(s) expired, abandoned or pruned`);
   }
 
   // ---------------------------------------------------------------- events
