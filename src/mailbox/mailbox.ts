@@ -39,6 +39,8 @@ export class Mailbox {
   private seq = 0;
   private readonly serial = new Serial();
   private readonly delivering = new Set<string>();
+  /** Peers that (re)connected while a delivery to them was running: run again after it. */
+  private readonly again = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -125,7 +127,10 @@ export class Mailbox {
     this.box(peer).push(heldOf(key, rec));
     const box = this.boxes.get(peer)!;
     this.d.log.debug(`mailbox: holding a ${bytes}-byte message for offline peer ${peer} (${box.length} held)`);
-    if (wasEmpty) this.d.notify('asyncpay_mailbox', { peer_id: peer, messages: box.length, oldest_at: box[0]!.receivedAt });
+    if (wasEmpty) {
+      this.d.log.info(`mailbox: holding messages for offline peer ${peer}`);
+      this.d.notify('asyncpay_mailbox', { peer_id: peer, messages: box.length, oldest_at: box[0]!.receivedAt });
+    }
     return true;
   }
 
@@ -137,11 +142,19 @@ export class Mailbox {
    * at start-up) may have spent it, so then we start without a burst.
    */
   onPeerConnected(peer: string, fresh = true): void {
-    if (this.stopped || !this.boxes.get(peer)?.length || this.delivering.has(peer)) return;
+    if (this.stopped || !this.boxes.get(peer)?.length) return;
+    if (this.delivering.has(peer)) {
+      this.again.add(peer);
+      return;
+    }
     this.delivering.add(peer);
     void this.deliver(peer, fresh)
       .catch((e) => this.d.log.unusual(`mailbox: delivery to ${peer} failed: ${(e as Error).stack ?? String(e)}`))
-      .finally(() => this.delivering.delete(peer));
+      .finally(() => {
+        this.delivering.delete(peer);
+        // A reconnection during the run may have come after it gave up on the peer.
+        if (this.again.delete(peer)) this.onPeerConnected(peer, false);
+      });
   }
 
   private async deliver(peer: string, fresh: boolean): Promise<void> {

@@ -235,3 +235,34 @@ test('purge drops a peer’s messages (idempotent); bad peer ids get a clear err
   assert.equal(dm.enabled, false);
   assert.equal(dm.total_messages, 0);
 });
+
+test('our own relay to an offline introduction peer: the forwarded invoice_request waits for that peer, then travels on to the recipient', async () => {
+  const l = await lsp(nets);
+  const { s, net, payer } = l;
+  const { LdkPayer, LdkRecipient, serverPathsOf } = await import('./ldk-actors.js');
+  // An LDK recipient whose forward_invoice_request_path starts at X, another channel peer of S.
+  const rNode = net.addExternalNode('ldk-recipient');
+  net.addChannel(rNode, s, { scid: '901x1x0' });
+  const x = net.addExternalNode('x');
+  net.addChannel(x, s, { scid: '901x2x0', public: false });
+  net.connect(x, rNode);
+  const r = new LdkRecipient(rNode, s);
+  const [serverPath] = serverPathsOf(await s.cli('asyncrecipient-paths', { recipient_id: 'carol' }));
+  const op = await r.requestOfferPaths(serverPath!, 0);
+  const { offer, invoice } = r.build(op.paths, op.expiry);
+  const fwd = rNode.makePath({ via: [x] });
+  await r.waitPersisted(r.serve(op.servePath, invoice.bytes, fwd.path).persistedPathId);
+  net.disconnect(x, rNode);
+  offline(l, x);
+  const q = new LdkPayer(payer, s).request(offer);
+  await payer.waitForType(70n, q.replyPathId);
+  const m = await held(s, 1);
+  assert.equal(m.peers[0].peer_id, x.idHex, 'held for the introduction node');
+  assert.equal((await s.cli('staticinvoice-list', { recipient_id: 'carol' })).recipients[0].counters.forwarded, 1);
+  x.online = true;
+  net.connect(x, rNode);
+  net.connect(x, s);
+  const got = await rNode.waitForType(64n, fwd.pathId);
+  assert.ok(got.replyPath, "with the payer's reply path");
+  assert.deepEqual(net.violations(), []);
+});

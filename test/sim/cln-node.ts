@@ -17,7 +17,6 @@ import { simBuildToPath, type SimFinal, blindedPathToJson } from './onion-adapte
 import { scidToString } from './scid.js';
 import type { SimHtlc } from './channels.js';
 import { ClnPayments } from './cln-payments.js';
-import { decryptEncryptedData } from './decrypt-rpc.js';
 
 export const PLUGIN_SCRIPT = new URL('../../src/asyncpay.js', import.meta.url).pathname;
 
@@ -292,8 +291,6 @@ export class ClnNode extends SimNodeBase {
         if (!r.ok) throw new SimRpcError(-1, r.error);
         return {};
       }
-      case 'decryptencrypteddata':
-        return decryptEncryptedData(this.priv, p);
       case 'listpeers': {
         const peers = this.net.peersOf(this).filter((n) => !p.id || n.idHex === p.id);
         return {
