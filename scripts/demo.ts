@@ -177,6 +177,10 @@ async function main(): Promise<void> {
     if (rGot < BigInt(PAY_MSAT) || pPaid < rGot) throw new Error(`balances did not move as expected (P paid ${pPaid}, R got ${rGot})`);
 
     begin("L asks again; S serves the static invoice and forwards L's invoice_request to R, now online");
+    // S re-injects what it held for R paced to R's onion-message rate limit (4, then one per
+    // 250 ms); a new message in the middle of that run would be over the limit: let it finish.
+    await until(async () => (await s!.cli('asyncpay-mailbox', {})).total_messages === 0, "S's mailbox to empty");
+    await new Promise((res) => setTimeout(res, 1000));
     const rFrom = r.plugin!.logs.length;
     await payerRequest(p, x, offer, 2);
     const line = await until(async () => r.plugin!.logs.slice(rFrom).find((l) => /forwarded by the server/.test(l.message)), 'R to receive the forwarded invoice_request');
