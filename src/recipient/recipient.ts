@@ -24,13 +24,13 @@ import { InvoiceMaker, offerIdHex, type MadeInvoice } from './invoice-maker.js';
 import { InvoiceSender } from './invoice-sender.js';
 import { newOfferNonce } from './keys.js';
 import { noOfferError, noServerError, offerAnswer } from './offer-answer.js';
-import type { HeldOffer } from './pay/context.js';
+import { handlePaymentMessage, heldOffer, type PayMessageHost } from './pay/messages.js';
 import { RecipientPayments } from './pay/payments.js';
 import { RecipientStore, type ServerConfig } from './recipient-store.js';
 import type { RecipientRole } from './role.js';
 import { Serial } from './serial.js';
 import { parseServerPaths, serverPathsToHex, ServerPathsError } from './server-paths.js';
-import { slotView } from './status.js';
+import { devTickMs, statusView } from './status.js';
 
 export interface RecipientDeps {
   transport: Transport;
@@ -53,10 +53,6 @@ export function createRecipient(deps: RecipientDeps): RecipientRole {
   return new AsyncRecipient(deps);
 }
 
-function tickMsFromEnv(): number {
-  const v = Number(process.env.ASYNCPAY_DEV_TICK_MS);
-  return Number.isInteger(v) && v > 0 ? v : DEFAULT_TICK_MS;
-}
 
 class AsyncRecipient implements RecipientRole {
   private readonly db: RecipientStore;
@@ -81,7 +77,7 @@ class AsyncRecipient implements RecipientRole {
   constructor(private readonly d: RecipientDeps) {
     this.db = new RecipientStore(d.store);
     this.maker = new InvoiceMaker(d.transport, d.rpc, d.now);
-    this.tickMs = d.tickMs ?? tickMsFromEnv();
+    this.tickMs = d.tickMs ?? devTickMs(DEFAULT_TICK_MS);
     const n = Number(d.options['asyncpay-offer-count'] ?? DEFAULT_OFFER_COUNT);
     if (!Number.isInteger(n) || n < 1 || n > MAX_OFFER_COUNT) {
       d.log.unusual(`asyncpay-offer-count must be 1..${MAX_OFFER_COUNT}; using ${DEFAULT_OFFER_COUNT}`);
@@ -279,29 +275,8 @@ class AsyncRecipient implements RecipientRole {
       default:
         return false;
     }
+    if (await handlePaymentMessage(this.payHost, this.pay, m)) return true;
     const msg = m.message;
-    // The payment messages: counted in the role's queue, answered outside it (an
-    // answer needs RPC calls and a send; the cache must not wait for them).
-    if (c.kind === 'forwarded_invreq' && msg.kind === 'invoice_request') {
-      const offer = await this.job('looking up the offer of a forwarded invoice_request', async () => heldOffer(this.cache.findByTag(toHex(c.offerTag))));
-      if (!offer) {
-        await this.job('ignoring', async () => this.ignore(`invoice_request forwarded for an offer we do not hold (slot ${c.slot})`));
-        return true;
-      }
-      const v = await this.pay.checkForwardedInvreq(offer, msg.bytes);
-      await this.job('counting a forwarded invoice_request', async () =>
-        v.ok ? this.onForwardedInvreq(c) : this.ignore(`forwarded invoice_request for slot ${c.slot}: ${v.reason}: ${v.detail}`),
-      );
-      if (v.ok) {
-        await this.pay.answerForwardedInvreq(offer, v, m.replyPath).catch((e) => this.d.log.unusual(`answering an invoice_request failed: ${(e as Error).stack ?? String(e)}`));
-      }
-      return true;
-    }
-    if (c.kind === 'held_htlc' && msg.kind === 'held_htlc_available') {
-      const offer = await this.job('counting held_htlc_available', () => this.onHeldHtlc(c));
-      await this.pay.onHeldHtlc(offer, c.slot, m.replyPath).catch((e) => this.d.log.unusual(`releasing a held HTLC failed: ${(e as Error).stack ?? String(e)}`));
-      return true;
-    }
     await this.job(`handling ${msg.kind}`, async () => {
       if (c.kind === 'offer_paths_reply' && msg.kind === 'offer_paths') return this.onOfferPaths(c, msg, m.replyPath);
       if (c.kind === 'persisted_reply' && msg.kind === 'static_invoice_persisted') return this.onPersisted(c);
@@ -369,23 +344,24 @@ class AsyncRecipient implements RecipientRole {
     else this.d.log.debug(`static invoice of slot ${rec.slot} (${rec.state}) confirmed again, created_at ${ctx.createdAt}`);
   }
 
-  /** A valid invoice_request for one of our offers, forwarded by the server: counted. */
-  private async onForwardedInvreq(ctx: Ctx<'forwarded_invreq'>): Promise<void> {
-    const rec = this.cache.findByTag(toHex(ctx.offerTag));
-    if (!rec) return;
-    rec.forwarded_invreqs++;
-    rec.last_forwarded_invreq_at = this.d.now();
-    await this.persist([rec]);
-  }
-
-  /** held_htlc_available: counted; the offer (if still held) to release for. */
-  private async onHeldHtlc(ctx: Ctx<'held_htlc'>): Promise<HeldOffer | undefined> {
-    const rec = this.cache.findByTag(toHex(ctx.offerTag));
-    if (!rec) return undefined;
-    rec.held_htlc_available++;
-    await this.persist([rec]);
-    return heldOffer(rec);
-  }
+  /** What the payment messages need from the role (pay/messages.ts). */
+  private readonly payHost: PayMessageHost = {
+    job: (what, f) => this.job(what, f),
+    offerByTag: (tag) => heldOffer(this.cache.findByTag(toHex(tag))),
+    count: async (tag, what) => {
+      const rec = this.cache.findByTag(toHex(tag));
+      if (!rec) return undefined;
+      if (what === 'held_htlc_available') rec.held_htlc_available++;
+      else {
+        rec.forwarded_invreqs++;
+        rec.last_forwarded_invreq_at = this.d.now();
+      }
+      await this.persist([rec]);
+      return heldOffer(rec);
+    },
+    ignore: (why) => this.ignore(why),
+    log: { unusual: (m) => this.d.log.unusual(m) },
+  };
 
   // ------------------------------------------------------------------ RPC
 
@@ -419,25 +395,17 @@ class AsyncRecipient implements RecipientRole {
   status(_params: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.serial.run(async () => {
       if (this.server) await this.prune(this.d.now());
-      const slots = this.cache.all();
-      return {
-        server_configured: this.server !== undefined,
-        server_paths: this.serverPaths.length,
-        ...(this.configError ? { config_error: this.configError } : {}),
-        offer_count: this.count,
-        unanswered_requests: this.backoff.unanswered,
-        backoff_ticks: this.backoff.skipTicks,
-        ignored_messages: this.ignored,
-        forwarded_invoice_requests: slots.reduce((n, r) => n + r.forwarded_invreqs, 0),
-        held_htlc_available: slots.reduce((n, r) => n + r.held_htlc_available, 0),
+      return statusView({
+        configured: this.server !== undefined,
+        serverPaths: this.serverPaths.length,
+        configError: this.configError,
+        offerCount: this.count,
+        backoff: this.backoff,
+        ignored: this.ignored,
         payments: this.pay.status(),
-        slots: slots.map(slotView),
-      };
+        slots: this.cache.all(),
+      });
     });
   }
 }
 
-function heldOffer(r: SlotRecord | undefined): HeldOffer | undefined {
-  const o = r?.offer;
-  return r && o ? { slot: r.slot, offerId: o.offer_id, offer: o.offer, nonce: o.nonce } : undefined;
-}

@@ -30,6 +30,10 @@ const hash = sha256(preimage);
 const invreq = buildInvoiceRequest(offer, { metadata: sha256(utf8('m')), payerKey: asPrivKey(sha256(utf8('payer'))), chain: REGTEST, amount: 5000n, payerNote: 'hi' });
 
 function payload(): Uint8Array {
+  return payloadWith(preimage);
+}
+
+function payloadWith(pre: Uint8Array): Uint8Array {
   return frameHopPayload(
     encodeHopPayload({
       amtToForward: 5000n,
@@ -38,7 +42,7 @@ function payload(): Uint8Array {
       totalAmountMsat: 5000n,
       extra: [
         { type: 77777n, value: invreq.bytes },
-        { type: 5482373484n, value: preimage },
+        { type: 5482373484n, value: pre },
       ],
     }),
   );
@@ -51,13 +55,13 @@ function hook(p: Uint8Array | string, o: { id?: number; hash?: Uint8Array; amoun
   };
 }
 
-async function payments(dir: string) {
+async function payments(dir: string, blockheight = TIP) {
   const store = await Store.open(dir);
   const notes: unknown[] = [];
   const pay = new RecipientPayments({
     transport: {} as Transport,
     store,
-    rpc: { call: async (m: string) => (m === 'getinfo' ? { blockheight: TIP, network: 'regtest' } : m === 'listinvoices' ? { invoices: [] } : {}) as any },
+    rpc: { call: async (m: string) => (m === 'getinfo' ? { blockheight, network: 'regtest' } : m === 'listinvoices' ? { invoices: [] } : {}) as any },
     log: { debug() {}, info() {}, unusual() {} },
     now: () => 1_800_000_000,
     notify: (_t, p) => void notes.push(p),
@@ -102,6 +106,16 @@ test('hook: hostile payloads are passed on, mutated payloads of our payment neve
       assert.equal(notes.length, 0, 'already announced before the restart');
       // A new HTLC for the paid hash is not taken.
       assert.equal((await pay.onHtlcAccepted(hook(good, { id: 2 }))).result, 'fail');
+      // lightningd not synced yet after its restart (getinfo says 0): the CLTV floor still uses the last tip seen.
+      await pay.stop();
+      await store.close();
+      ({ store, pay, notes } = await payments(dir, 0));
+      const pre2 = sha256(utf8('second payment'));
+      const soon = { ...hook(good, { id: 3, hash: sha256(pre2) }) };
+      soon.htlc.cltv_expiry = TIP + 10;
+      const early = await pay.onHtlcAccepted({ ...soon, onion: { ...soon.onion, payload: toHex(payloadWith(pre2)) } });
+      assert.equal(early.result, 'fail');
+      assert.equal((pay.status().failures as Record<string, number>).cltv_too_soon, 1);
     }
     await pay.stop();
     await store.close();

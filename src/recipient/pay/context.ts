@@ -43,6 +43,7 @@ export class PayState {
   readonly serial = new Serial();
   counters: PaymentCounters = emptyCounters();
   chain: ChainHash | undefined;
+  private lastTip = 0;
 
   constructor(readonly d: PayDeps) {
     this.db = new PaymentsStore(d.store);
@@ -50,6 +51,7 @@ export class PayState {
 
   async load(): Promise<void> {
     this.counters = await this.db.counters();
+    this.lastTip = await this.db.lastTip();
   }
 
   /** Counts a failure; the returned op persists the counters (put it in the same batch). */
@@ -62,10 +64,19 @@ export class PayState {
     return this.db.countersOp(this.counters);
   }
 
-  /** Current block height from lightningd (never an HTLC's cltv_expiry_relative). */
+  /**
+   * Current block height: lightningd's `getinfo`, never an HTLC's cltv_expiry_relative
+   * (wrong on replays), and never below the highest height seen before (right after a
+   * restart lightningd may report 0 until it has synced).
+   */
   async tip(): Promise<number> {
     const info = await this.d.rpc.call<{ blockheight?: number }>('getinfo');
-    return Number(info.blockheight ?? 0);
+    const h = Number(info.blockheight ?? 0);
+    if (Number.isSafeInteger(h) && h > this.lastTip) {
+      this.lastTip = h;
+      await this.db.batch([this.db.tipOp(h)]);
+    }
+    return this.lastTip;
   }
 
   /**

@@ -66,6 +66,7 @@ const PAYMENTS = 'payments';
 const PATHS = 'payment-paths';
 const META = 'payments-meta';
 const COUNTERS = 'counters';
+const TIP = 'tip';
 
 export class PaymentsStore {
   constructor(private readonly store: Store) {}
@@ -104,6 +105,16 @@ export class PaymentsStore {
 
   countersOp(c: PaymentCounters): StoreOp {
     return { type: 'put', space: META, key: COUNTERS, value: c };
+  }
+
+  /** The highest block height seen (getinfo may say 0 right after a lightningd restart). */
+  async lastTip(): Promise<number> {
+    const v = await this.store.get<number>(META, TIP);
+    return typeof v === 'number' ? v : 0;
+  }
+
+  tipOp(height: number): StoreOp {
+    return { type: 'put', space: META, key: TIP, value: height };
   }
 
   batch(ops: readonly StoreOp[]): Promise<void> {
