@@ -57,7 +57,14 @@ export class Mailbox {
     this.sweepTimer = setInterval(() => void this.serial.run(() => this.expire()).catch((e) => this.d.log.unusual(`mailbox expiry failed: ${(e as Error).message}`)), SWEEP_MS);
     this.sweepTimer.unref();
     if (this.boxes.size === 0) return;
-    const channels = await this.d.channels();
+    let channels: readonly ChannelView[];
+    try {
+      channels = await this.d.channels();
+    } catch (e) {
+      // Not fatal: those peers get their messages at their next `connect`.
+      this.d.log.unusual(`mailbox: cannot list channels at start: ${(e as Error).message}`);
+      return;
+    }
     for (const peer of this.boxes.keys()) if (channels.some((c) => c.peer_id === peer && c.peer_connected === true)) this.onPeerConnected(peer, false);
   }
 
