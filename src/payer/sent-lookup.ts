@@ -45,12 +45,17 @@ export async function settleSent(rpc: RpcLike, paymentHash: string): Promise<Sen
   for (;;) {
     const s = await lookupSent(rpc, paymentHash);
     if (s.kind !== 'pending') return s;
+    let quick = true;
+    const started = Date.now();
     for (const part of s.parts) {
       try {
         await rpc.call('waitsendpay', { payment_hash: paymentHash, ...part });
+        quick = false;
       } catch {
         // A failed part: the loop looks at the whole payment again.
       }
     }
+    // waitsendpay refusing at once while lightningd still says pending must not spin.
+    if (quick && Date.now() - started < 1000) await new Promise((res) => setTimeout(res, 1000));
   }
 }
