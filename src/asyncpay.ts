@@ -16,6 +16,8 @@ import type { RecipientRole } from './recipient/role.js';
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
 const now = makeClock();
+// Dev option (tests): a short RPC timeout, like ASYNCPAY_DEV_TICK_MS; never set it on a real node.
+if (Number(process.env.ASYNCPAY_DEV_RPC_TIMEOUT_MS) > 0) plugin.rpc.timeoutMs = Number(process.env.ASYNCPAY_DEV_RPC_TIMEOUT_MS);
 
 interface App {
   store: Store;
