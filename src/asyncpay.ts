@@ -84,6 +84,7 @@ plugin.method('asyncrecipient-paths', (p) => ready().server.recipientPaths(p));
 plugin.method('staticinvoice-list', (p) => ready().server.list(p));
 plugin.method('staticinvoice-confirm', (p) => ready().server.confirm(p));
 plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
+plugin.method('asyncrecipient-revoke', (p) => ready().server.revoke(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
@@ -97,9 +98,12 @@ plugin.hook('onion_message_recv_secret', passOn);
 
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.transport.onPeerConnected(payload.id);
   if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
 });
-plugin.subscribe('disconnect', () => {});
+plugin.subscribe('disconnect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.transport.onPeerDisconnected(payload.id);
+});
 plugin.subscribe('shutdown', () => {});
 
 plugin.onShutdown(async () => {

@@ -76,6 +76,16 @@ export class Transport {
     return this.sender.send(path, msg, opts);
   }
 
+  /** `connect` notification: keeps the topology caches current. */
+  onPeerConnected(id: string): void {
+    this.topology.onPeerConnected(id);
+  }
+
+  /** `disconnect` notification. */
+  onPeerDisconnected(id: string): void {
+    this.topology.onPeerDisconnected(id);
+  }
+
   /** `onionmessage_forward_fail`: where our messages arrive. */
   onForwardFail(payload: unknown): Promise<void> {
     return this.receiver.onForwardFail(payload);
