@@ -43,10 +43,20 @@ export class RecipientBook {
     private readonly log: ServerLog,
   ) {}
 
-  async load(): Promise<void> {
+  /** At start: every recipient (a book that loads on demand would make this a no-op). */
+  async loadAll(): Promise<void> {
     for (const { rk, rec } of await this.store.listRecipients()) {
       this.byKey.set(rk, { name: rec.recipient_id, createdAt: rec.created_at, revokedAt: rec.revoked_at ?? null, counters: { ...emptyCounters(), ...rec.counters } });
     }
+  }
+
+  /**
+   * Makes `rkHex` available to the synchronous accessors below and says whether it
+   * exists. Every entry point (message, RPC) calls it first, so the book could load
+   * recipients on demand instead of all at start.
+   */
+  async load(rkHex: string): Promise<boolean> {
+    return this.byKey.has(rkHex);
   }
 
   nameOf(rkHex: string): string | undefined {
@@ -77,7 +87,7 @@ export class RecipientBook {
     return this.store.putRecipientOp(rk, this.record(this.byKey.get(toHex(rk))!));
   }
 
-  list(only?: string): Array<{ recipient_id: string; counters: Counters; revoked_at?: number }> {
+  async list(only?: string): Promise<Array<{ recipient_id: string; counters: Counters; revoked_at?: number }>> {
     return [...this.byKey.entries()]
       .filter(([k]) => only === undefined || k === only)
       .map(([, st]) => ({ recipient_id: st.name, counters: st.counters, ...(st.revokedAt !== null ? { revoked_at: st.revokedAt } : {}) }));

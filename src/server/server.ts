@@ -73,7 +73,7 @@ export class StaticInvoiceServer {
   }
 
   load(): Promise<void> {
-    return this.book.load();
+    return this.book.loadAll();
   }
 
   /** Writes counters to the store (also at shutdown). */
@@ -94,7 +94,7 @@ export class StaticInvoiceServer {
     }
     const rk = recipientKey(recipientId);
     const rkHex = toHex(rk);
-    const known = this.book.nameOf(rkHex);
+    const known = (await this.book.load(rkHex)) ? this.book.nameOf(rkHex) : undefined;
     if (known !== undefined && known !== recipientId) throw new RpcError(JSONRPC_INVALID_PARAMS, 'recipient_id collides with another recipient');
     if (this.book.revokedAt(rkHex) !== null) {
       throw new RpcError(ERR_REVOKED, `recipient ${recipientId} was revoked; its paths stay refused, enrol it under another recipient_id`);
@@ -131,7 +131,7 @@ export class StaticInvoiceServer {
         bytes: r.bytes,
         invoice: r.invoice,
       })),
-      recipients: this.book.list(rk ? toHex(rk) : undefined),
+      recipients: await this.book.list(rk ? toHex(rk) : undefined),
     };
   }
 
@@ -173,7 +173,7 @@ export class StaticInvoiceServer {
     const recipientId = requireRecipientId(params.recipient_id);
     const rk = recipientKey(recipientId);
     const rkHex = toHex(rk);
-    if (this.book.nameOf(rkHex) !== recipientId) throw new RpcError(ERR_NOT_FOUND, `unknown recipient ${recipientId}`);
+    if (!(await this.book.load(rkHex)) || this.book.nameOf(rkHex) !== recipientId) throw new RpcError(ERR_NOT_FOUND, `unknown recipient ${recipientId}`);
     const already = this.book.revokedAt(rkHex);
     const op = already === null ? this.book.revoke(rk, this.now()) : undefined;
     // The flag is set in memory first: serves waiting for a slot see it inside the lock.
@@ -204,7 +204,7 @@ export class StaticInvoiceServer {
     const ctx = m.context;
     if (ctx.kind !== 'recipient' && ctx.kind !== 'offer' && ctx.kind !== 'serve') return false;
     const rkHex = toHex(ctx.recipient);
-    if (this.book.nameOf(rkHex) === undefined) {
+    if (!(await this.book.load(rkHex))) {
       // Paths of a recipient this node no longer knows (database replaced).
       this.log.debug(`dropped ${m.message.kind}: unknown recipient ${rkHex}`);
       return true;
