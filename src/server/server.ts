@@ -5,14 +5,12 @@
 import { fromHex, toHex, utf8 } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { sha256 } from '../crypto/hash.js';
-import { decodeInvoiceRequest } from '../bolt12/invoice-request.js';
 import { decodeStaticInvoice, type StaticInvoice } from '../bolt12/static-invoice.js';
 import { expiresAt as objectExpiresAt } from '../bolt12/expiry.js';
 import { checkStaticInvoiceToPersist } from '../bolt12/validate.js';
 import { offerIdOf } from '../bolt12/offer-id.js';
 import { RpcError, JSONRPC_INVALID_PARAMS } from '../cln/errors.js';
 import type {
-  InvoiceRequestMessage,
   OfferPathsRequestMessage,
   ServeStaticInvoiceMessage,
 } from '../messages/types.js';
@@ -22,7 +20,7 @@ import { NEVER, type PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
 import { KeyedLock } from './keyed-lock.js';
 import { isAbsent, requireRecipientId, requireSlot } from './params.js';
-import { RecentRequests } from './recent-requests.js';
+import { InvoiceRequests } from './invoice-requests.js';
 import { RecipientBook, type RejectReason, type ServerLog } from './recipients.js';
 import { ServerStore, type InvoiceRecord } from './server-store.js';
 
@@ -58,7 +56,7 @@ export class StaticInvoiceServer {
   private readonly book: RecipientBook;
   /** Serve, confirm and delete of one (recipient, slot) never interleave. */
   private readonly slotLock = new KeyedLock();
-  private readonly recent: RecentRequests;
+  private readonly invoiceRequests: InvoiceRequests;
 
   constructor(
     private readonly transport: Transport,
@@ -69,7 +67,7 @@ export class StaticInvoiceServer {
     private readonly notify: (topic: string, payload: Record<string, unknown>) => void,
   ) {
     this.book = new RecipientBook(store, log);
-    this.recent = new RecentRequests(now);
+    this.invoiceRequests = new InvoiceRequests(transport, store, this.book, log, now);
   }
 
   load(): Promise<void> {
@@ -215,7 +213,7 @@ export class StaticInvoiceServer {
     }
     if (ctx.kind === 'recipient' && m.message.kind === 'offer_paths_request') await this.onOfferPathsRequest(ctx, m.message, m.replyPath, m.local === true);
     else if (ctx.kind === 'serve' && m.message.kind === 'serve_static_invoice') await this.onServeStaticInvoice(ctx, m.message, m.replyPath);
-    else if (ctx.kind === 'offer' && m.message.kind === 'invoice_request') await this.onInvoiceRequest(ctx, m.message, m.replyPath, m.relayed === true);
+    else if (ctx.kind === 'offer' && m.message.kind === 'invoice_request') await this.invoiceRequests.handle(ctx, m.message, m.replyPath, m.relayed === true);
     else this.reject(rkHex, 'wrong_message_for_path', `${m.message.kind} on a ${ctx.kind} path`);
     return true;
   }
@@ -285,7 +283,10 @@ export class StaticInvoiceServer {
     // Read, compare, write: one (recipient, slot) at a time, or an older invoice handled
     // concurrently with a newer one could be written last.
     const outcome = await this.slotLock.run(slotLockKey(rkHex, ctx.slot), async (): Promise<{ stored?: InvoiceRecord; resend?: InvoiceRecord }> => {
-      if (this.book.revokedAt(rkHex) !== null) return (this.reject(rkHex, 'revoked', 'serve_static_invoice of a revoked recipient'), {});
+      if (this.book.revokedAt(rkHex) !== null) {
+        this.reject(rkHex, 'revoked', 'serve_static_invoice of a revoked recipient');
+        return {};
+      }
       const existing = await this.store.getInvoice(ctx.recipient, ctx.slot);
       if (existing && existing.invoice === invHex) {
         // LDK re-sends pending invoices every minute: no state change, but re-confirm if we already did.
@@ -295,7 +296,8 @@ export class StaticInvoiceServer {
         return { resend: existing };
       }
       if (existing && existing.created_at > Number(inv.createdAt)) {
-        return (this.reject(rkHex, 'replay', `static invoice for ${name} slot ${ctx.slot} older than the stored one`), {});
+        this.reject(rkHex, 'replay', `static invoice for ${name} slot ${ctx.slot} older than the stored one`);
+        return {};
       }
       const rec: InvoiceRecord = {
         recipient_id: name,
@@ -337,61 +339,6 @@ export class StaticInvoiceServer {
     } catch (e) {
       this.log.info(`could not send static_invoice_persisted to ${rec.recipient_id}: ${(e as Error).message}`);
       return false;
-    }
-  }
-
-  private async onInvoiceRequest(
-    ctx: Extract<PathContext, { kind: 'offer' }>,
-    msg: InvoiceRequestMessage,
-    replyPath: BlindedPath | undefined,
-    relayed: boolean,
-  ): Promise<void> {
-    const rkHex = toHex(ctx.recipient);
-    const name = this.book.nameOf(rkHex)!;
-    if (!replyPath) return this.reject(rkHex, 'no_reply_path', 'invoice_request without reply path');
-    // Something we relayed ourselves came back in-process: it was forwarded already.
-    if (relayed) return this.reject(rkHex, 'duplicate_invoice_request', 'invoice_request we relayed came back to an offer path');
-    try {
-      decodeInvoiceRequest(msg.bytes); // BOLT 12 reader rules and the payer's signature
-    } catch (e) {
-      return this.reject(rkHex, 'bad_invoice_request', `invoice_request rejected: ${(e as Error).message}`);
-    }
-    const rec = await this.store.getInvoice(ctx.recipient, ctx.slot);
-    if (!rec || rec.status !== 'confirmed') {
-      // Never invoice_error: an LDK payer abandons the payment on one.
-      this.log.debug(`invoice_request for ${name} slot ${ctx.slot}: nothing ${rec ? 'confirmed' : 'stored'}, not answering`);
-      this.book.bump(rkHex, 'rejected', 'nothing_stored');
-      return;
-    }
-    // Each request is forwarded once and served once per reply path: a request that
-    // comes back unchanged (a forward path leading back into our offer paths, possibly
-    // through other nodes) stops here instead of going round.
-    const forward = this.recent.firstTime(RecentRequests.requestKey(msg.bytes));
-    const serve = this.recent.firstTime(RecentRequests.replyKey(msg.bytes, replyPath));
-    if (!forward && !serve) return this.reject(rkHex, 'duplicate_invoice_request', `invoice_request for ${name} slot ${ctx.slot} already handled`);
-    // Forward first (the recipient may be online and answer with a real invoice), as LDK does.
-    if (forward) {
-      try {
-        await this.transport.send(decodeBlindedPath(fromHex(rec.forward_invoice_request_path)), msg, { replyPath, peerOnly: true });
-        this.book.bump(rkHex, 'forwarded');
-      } catch (e) {
-        this.log.debug(`could not forward invoice_request to ${name}: ${(e as Error).message}`);
-      }
-    }
-    if (!serve) return;
-    // The stored bytes were fully validated when accepted; only time can have changed.
-    const now = this.now();
-    const expired = now > rec.expires_at ? 'expired' : rec.offer_expires_at !== 0 && now > rec.offer_expires_at ? 'offer expired' : undefined;
-    if (expired) {
-      this.log.debug(`not serving ${name} slot ${ctx.slot}: stored invoice ${expired}`);
-      return;
-    }
-    try {
-      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: fromHex(rec.invoice) });
-      this.book.bump(rkHex, 'served');
-      this.log.debug(`served static invoice of ${name} slot ${ctx.slot}`);
-    } catch (e) {
-      this.log.info(`could not send static_invoice for ${name}: ${(e as Error).message}`);
     }
   }
 
