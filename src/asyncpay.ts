@@ -59,6 +59,7 @@ plugin.onInit(async (options, configuration) => {
   });
   transport.ownPaths.restore(
     (await store.list<{ path_id: string; expires_at: number; seq: number }>(OWN)).map((e) => ({ key: e.key, ...e.value })),
+    now(),
   );
   const server = new StaticInvoiceServer(
     transport,

@@ -14,7 +14,7 @@ import { status, until } from './recipient-helpers.js';
 const net = new SimNetwork();
 after(() => net.close());
 
-test('5,000 offer_paths_requests from one recipient: same-node async receive still works, the registry stays bounded', async () => {
+test('5,000 offer_paths_requests from one recipient: same-node async receive still works, the registry stays bounded', async (t) => {
   const n = await net.addClnNode('both', { env: { ASYNCPAY_DEV_TICK_MS: '150' }, pluginOptions: { 'asyncpay-offer-count': 1 } });
   const mNode = net.addExternalNode('mallory');
   net.addChannel(mNode, n, { scid: '900x1x0' });
@@ -46,6 +46,7 @@ test('5,000 offer_paths_requests from one recipient: same-node async receive sti
   const store = await Store.open(join(n.lightningDir, 'asyncpay'));
   const journaled = (await store.list('own-paths')).length;
   await store.close();
+  t.diagnostic(`own paths journaled after ${TOTAL} requests: ${journaled}`);
   assert.ok(journaled <= 300, `${journaled} own paths journaled after ${TOTAL} requests`);
   await n.startPlugin();
   assert.deepEqual(net.violations(), []);
