@@ -70,7 +70,7 @@ plugin.onInit(async (options, configuration) => {
     (topic, payload) => plugin.notify(topic, payload),
   );
   await server.load();
-  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options });
+  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options, notify: (topic, payload) => plugin.notify(topic, payload) });
   transport.onMessage(async (m) => {
     if (await server.handle(m)) return;
     if (await recipient.handle(m)) return;
@@ -89,6 +89,7 @@ plugin.method('asyncrecipient-revoke', (p) => ready().server.revoke(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
+plugin.method('asyncreceive-listpayments', (p) => ready().recipient.pay.listPayments(p));
 
 // Our paths end at the virtual node, so nothing of ours arrives through these hooks;
 // they are registered `before: offers` so that, should a BOLT 12 message for us ever
@@ -96,6 +97,11 @@ plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
 const passOn = () => ({ result: 'continue' });
 plugin.hook('onion_message_recv', passOn);
 plugin.hook('onion_message_recv_secret', passOn);
+
+// Ordered before keysend (manifest): keysend would rewrite a static-invoice payment and
+// lightningd fail it (payments.md §2). HTLCs that are not ours get `continue` at once.
+plugin.hook('htlc_accepted', (payload) => (app ? app.recipient.pay.onHtlcAccepted(payload) : { result: 'continue' }));
+plugin.subscribe('invoice_payment', (payload) => app?.recipient.pay.onInvoicePayment(payload));
 
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {
