@@ -24,6 +24,8 @@ import { parseLimitOptions, RecipientLimits } from './server/limits.js';
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
 const now = makeClock();
+// Dev option (tests): a short RPC timeout, like ASYNCPAY_DEV_TICK_MS; never set it on a real node.
+if (Number(process.env.ASYNCPAY_DEV_RPC_TIMEOUT_MS) > 0) plugin.rpc.timeoutMs = Number(process.env.ASYNCPAY_DEV_RPC_TIMEOUT_MS);
 
 interface App {
   store: Store;
@@ -71,6 +73,7 @@ plugin.onInit(async (options, configuration) => {
   });
   transport.ownPaths.restore(
     (await store.list<{ path_id: string; expires_at: number; seq: number }>(OWN)).map((e) => ({ key: e.key, ...e.value })),
+    now(),
   );
   const server = new StaticInvoiceServer(
     transport,
@@ -125,6 +128,7 @@ plugin.method('asyncrecipient-paths', (p) => ready().server.recipientPaths(p));
 plugin.method('staticinvoice-list', (p) => ready().server.list(p));
 plugin.method('staticinvoice-confirm', (p) => ready().server.confirm(p));
 plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
+plugin.method('asyncrecipient-revoke', (p) => ready().server.revoke(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
@@ -149,10 +153,13 @@ plugin.subscribe('invoice_payment', (payload) => app?.recipient.pay.onInvoicePay
 
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.transport.onPeerConnected(payload.id);
   if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
   if (app && typeof payload?.id === 'string') app.mailbox.onPeerConnected(payload.id);
 });
-plugin.subscribe('disconnect', () => {});
+plugin.subscribe('disconnect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.transport.onPeerDisconnected(payload.id);
+});
 plugin.subscribe('shutdown', () => {});
 
 plugin.onShutdown(async () => {
