@@ -12,6 +12,7 @@ import { ServerStore } from './server/server-store.js';
 import { StaticInvoiceServer } from './server/server.js';
 import { createRecipient } from './recipient/recipient.js';
 import type { RecipientRole } from './recipient/role.js';
+import { secpBackend } from './crypto/secp.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
@@ -76,6 +77,9 @@ plugin.onInit(async (options, configuration) => {
   app = { store, transport, server, recipient };
   await recipient.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
+  // Which libsecp256k1 runs (issue 16): the native addon, or WASM and why.
+  const secp = secpBackend();
+  log.info(`secp256k1 backend: ${secp.name === 'native' ? 'native libsecp256k1 (secp256k1 addon)' : `tiny-secp256k1 (WASM)${secp.reason ? `: ${secp.reason}` : ''}`}`);
 });
 
 plugin.method('asyncrecipient-paths', (p) => ready().server.recipientPaths(p));

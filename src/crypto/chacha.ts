@@ -14,6 +14,17 @@ export function chacha20Stream(key: Uint8Array, len: number): Uint8Array {
   return chacha20Xor(key, new Uint8Array(len));
 }
 
+/** `len` bytes of the ChaCha20 keystream (zero nonce) starting at byte `offset`. */
+export function chacha20StreamAt(key: Uint8Array, offset: number, len: number): Uint8Array {
+  const block = Math.floor(offset / 64);
+  const skip = offset - block * 64;
+  if (block > 0xffffffff) throw new RangeError('chacha20: offset beyond the 32-bit block counter');
+  const iv = new Uint8Array(16);
+  new DataView(iv.buffer).setUint32(0, block, true); // OpenSSL: little-endian counter, then the nonce
+  const out = ownBytes(createCipheriv('chacha20', key, iv).update(new Uint8Array(skip + len)));
+  return skip === 0 ? out : out.subarray(skip);
+}
+
 /** XORs the ChaCha20 keystream (zero nonce) into `data`, returning a new array. */
 export function chacha20Xor(key: Uint8Array, data: Uint8Array): Uint8Array {
   // A stream cipher: update() returns exactly data.length bytes and final() nothing.

@@ -38,8 +38,22 @@ export type PrivKey = Uint8Array & { readonly [privKeyBrand]: true };
 export const CURVE_N = N;
 const N_BYTES = bigIntToBytes(N, 32);
 
+/**
+ * Arrays already known to hold a valid point (validated here, or produced by the curve
+ * operations below), so a key parsed once is not re-validated at every layer it passes
+ * (a served request used to validate some keys three times). Keys are never mutated.
+ */
+const validPoints = new WeakSet<Uint8Array>();
+const valid = (p: Uint8Array): PubKey => {
+  validPoints.add(p);
+  return p as PubKey;
+};
+
 export function isPubKey(b: Uint8Array): b is PubKey {
-  return b.length === 33 && (b[0] === 2 || b[0] === 3) && be.isPoint(b);
+  if (validPoints.has(b)) return true;
+  const ok = b.length === 33 && (b[0] === 2 || b[0] === 3) && be.isPoint(b);
+  if (ok) validPoints.add(b);
+  return ok;
 }
 
 /** Validates a compressed point; anything else is a DecodeError. */
@@ -72,7 +86,7 @@ export function randomPrivKey(): PrivKey {
 export function pubFromPriv(k: PrivKey): PubKey {
   const p = be.pointFromScalar(k);
   if (!p) throw new Error('invalid private key');
-  return p as PubKey;
+  return valid(p);
 }
 
 /** P·t for a 32-byte scalar t (reduced mod n); a degenerate result is an error. */
@@ -80,7 +94,7 @@ export function pointMul(p: PubKey, t: Uint8Array): PubKey {
   const s = scalarReduce(t);
   const r = guard(() => be.pointMultiply(p, s));
   if (!r) throw new DecodeError('point multiplication: invalid point');
-  return r as PubKey;
+  return valid(r);
 }
 
 /** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
@@ -142,7 +156,7 @@ export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
 export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
   const r = guard(() => be.pointAddScalar(p, scalarReduceAllowZero(t)));
   if (!r) throw new DecodeError('point addition gave infinity');
-  return r as PubKey;
+  return valid(r);
 }
 
 function scalarReduceAllowZero(t: Uint8Array): Uint8Array {

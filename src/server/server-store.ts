@@ -60,7 +60,7 @@ export class ServerStore {
    * through the ops below, which keep the cache in step (after the batch succeeds).
    */
   private readonly cache = new Map<string, InvoiceRecord | undefined>();
-  private static readonly CACHE_MAX = 10_000;
+  private static readonly CACHE_MAX = 4096;
   /** Bumped by every write, so a read that raced a write does not cache what it saw. */
   private generation = 0;
   private writesInFlight = 0;
@@ -69,6 +69,11 @@ export class ServerStore {
 
   async listRecipients(): Promise<Array<{ rk: string; rec: RecipientRecord }>> {
     return (await this.store.list<RecipientRecord>(RCPT)).map((e) => ({ rk: e.key, rec: e.value }));
+  }
+
+  /** One recipient's record (RecipientDirectory loads recipients on demand). */
+  async getRecipient(rkHex: string): Promise<RecipientRecord | undefined> {
+    return this.store.get<RecipientRecord>(RCPT, rkHex);
   }
 
   putRecipientOp(rk: Uint8Array, rec: RecipientRecord): StoreOp {

@@ -21,6 +21,7 @@ import type { BlindedPath } from '../onion/types.js';
 import { NEVER, type PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
 import { emptyCounters, ServerStore, type Counters, type InvoiceRecord, type RecipientRecord } from './server-store.js';
+import { RecipientDirectory } from './recipient-directory.js';
 
 /** LDK's DEFAULT_ASYNC_RECEIVE_OFFER_EXPIRY: offer paths and S's serve reply path live a year. */
 export const OFFER_PATHS_LIFETIME = 365 * 24 * 3600;
@@ -66,10 +67,8 @@ function pathHash(p: BlindedPath): string {
 }
 
 export class StaticInvoiceServer {
-  /** In-memory counters per recipient key (authoritative; flushed to the store). */
-  private readonly counters = new Map<string, Counters>();
-  private readonly names = new Map<string, string>();
-  private readonly created = new Map<string, number>();
+  /** Recipients loaded on demand; counter changes are flushed to the store (issue 16: no per-recipient state at start). */
+  private readonly recipients: RecipientDirectory;
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -79,15 +78,12 @@ export class StaticInvoiceServer {
     private readonly log: ServerLog,
     private readonly now: () => number,
     private readonly notify: (topic: string, payload: Record<string, unknown>) => void,
-  ) {}
-
-  async load(): Promise<void> {
-    for (const { rk, rec } of await this.store.listRecipients()) {
-      this.counters.set(rk, { ...emptyCounters(), ...rec.counters });
-      this.names.set(rk, rec.recipient_id);
-      this.created.set(rk, rec.created_at);
-    }
+  ) {
+    this.recipients = new RecipientDirectory(store);
   }
+
+  /** Nothing to preload: recipients are read when a message or command names them. */
+  async load(): Promise<void> {}
 
   // ------------------------------------------------------------------ RPC methods
 
@@ -102,7 +98,7 @@ export class StaticInvoiceServer {
     }
     const rk = recipientKey(recipientId);
     const rkHex = toHex(rk);
-    const known = this.names.get(rkHex);
+    const known = (await this.recipients.load(rkHex)) ? this.recipients.name(rkHex) : undefined;
     if (known !== undefined && known !== recipientId) throw new RpcError(JSONRPC_INVALID_PARAMS, 'recipient_id collides with another recipient');
     let path: BlindedPath;
     try {
@@ -113,9 +109,7 @@ export class StaticInvoiceServer {
     if (known === undefined) {
       const rec: RecipientRecord = { recipient_id: recipientId, created_at: this.now(), counters: emptyCounters() };
       await this.store.batch([this.store.putRecipientOp(rk, rec)]);
-      this.names.set(rkHex, recipientId);
-      this.created.set(rkHex, rec.created_at);
-      this.counters.set(rkHex, rec.counters);
+      this.recipients.add(rkHex, rec);
     }
     this.log.info(`issued paths for recipient ${recipientId}${expiresAt ? ` expiring at ${expiresAt}` : ''}`);
     return {
@@ -130,9 +124,7 @@ export class StaticInvoiceServer {
   async list(params: { recipient_id?: unknown }): Promise<Record<string, unknown>> {
     const rk = params.recipient_id === undefined || params.recipient_id === null ? undefined : recipientKey(requireRecipientId(params.recipient_id));
     const invoices = await this.store.listInvoices(rk);
-    const recipients = [...this.names.entries()]
-      .filter(([k]) => !rk || k === toHex(rk))
-      .map(([k, name]) => ({ recipient_id: name, counters: this.counters.get(k) ?? emptyCounters() }));
+    const recipients = await this.recipients.list(rk ? toHex(rk) : undefined);
     return {
       invoices: invoices.map((r) => ({
         recipient_id: r.recipient_id,
@@ -187,7 +179,7 @@ export class StaticInvoiceServer {
     const ctx = m.context;
     if (ctx.kind !== 'recipient' && ctx.kind !== 'offer' && ctx.kind !== 'serve') return false;
     const rkHex = toHex(ctx.recipient);
-    if (!this.names.has(rkHex)) {
+    if (!(await this.recipients.load(rkHex))) {
       // Paths of a recipient this node no longer knows (database replaced).
       this.log.debug(`dropped ${m.message.kind}: unknown recipient ${rkHex}`);
       return true;
@@ -218,9 +210,9 @@ export class StaticInvoiceServer {
     this.bump(rkHex, 'offer_paths_issued');
     try {
       await this.transport.send(replyPath, { kind: 'offer_paths', paths: [offerPath], pathsAbsoluteExpiry: BigInt(expiry) }, { replyPath: servePath });
-      this.log.debug(`sent offer_paths for ${this.names.get(rkHex)} slot ${slot}`);
+      this.log.debug(`sent offer_paths for ${this.recipients.name(rkHex)} slot ${slot}`);
     } catch (e) {
-      this.log.info(`could not send offer_paths to ${this.names.get(rkHex)}: ${(e as Error).message}`);
+      this.log.info(`could not send offer_paths to ${this.recipients.name(rkHex)}: ${(e as Error).message}`);
     }
   }
 
@@ -230,7 +222,7 @@ export class StaticInvoiceServer {
     replyPath: BlindedPath | undefined,
   ): Promise<void> {
     const rkHex = toHex(ctx.recipient);
-    const name = this.names.get(rkHex)!;
+    const name = this.recipients.name(rkHex)!;
     const now = this.now();
     if (!replyPath) return this.reject(rkHex, 'no_reply_path', 'serve_static_invoice without reply path');
     if (msg.invoice.length > this.opts.maxInvoiceBytes) return this.reject(rkHex, 'too_large', `static invoice of ${msg.invoice.length} bytes > ${this.opts.maxInvoiceBytes}`);
@@ -280,7 +272,7 @@ export class StaticInvoiceServer {
     const counters = this.bump(rkHex, 'invoices_stored');
     await this.store.batch([
       this.store.putInvoiceOp(ctx.recipient, rec),
-      this.store.putRecipientOp(ctx.recipient, { recipient_id: name, created_at: this.created.get(rkHex) ?? now, counters }),
+      this.store.putRecipientOp(ctx.recipient, { recipient_id: name, created_at: this.recipients.createdAt(rkHex) ?? now, counters }),
     ]);
     this.log.info(`stored static invoice for ${name} slot ${ctx.slot} (${rec.bytes} bytes, ${rec.status})`);
     this.notify('asyncpay_static_invoice', {
@@ -310,7 +302,7 @@ export class StaticInvoiceServer {
     replyPath: BlindedPath | undefined,
   ): Promise<void> {
     const rkHex = toHex(ctx.recipient);
-    const name = this.names.get(rkHex)!;
+    const name = this.recipients.name(rkHex)!;
     if (!replyPath) return this.reject(rkHex, 'no_reply_path', 'invoice_request without reply path');
     try {
       decodeInvoiceRequest(msg.bytes); // BOLT 12 reader rules and the payer's signature
@@ -351,16 +343,16 @@ export class StaticInvoiceServer {
 
   private reject(rkHex: string, reason: RejectReason, why: string): void {
     this.bump(rkHex, 'rejected', reason);
-    this.log.debug(`rejected (${reason}) from ${this.names.get(rkHex) ?? rkHex}: ${why}`);
+    this.log.debug(`rejected (${reason}) from ${this.recipients.name(rkHex) ?? rkHex}: ${why}`);
   }
 
   private bump(rkHex: string, field: keyof Counters, reason?: string): Counters {
-    const c = this.counters.get(rkHex) ?? emptyCounters();
-    this.counters.set(rkHex, c);
-    if (field === 'rejected') c.rejected[reason!] = (c.rejected[reason!] ?? 0) + 1;
-    else (c[field] as number)++;
+    const c = this.recipients.bump(rkHex, (c) => {
+      if (field === 'rejected') c.rejected[reason!] = (c.rejected[reason!] ?? 0) + 1;
+      else (c[field] as number)++;
+    });
     this.scheduleFlush();
-    return c;
+    return c ?? emptyCounters();
   }
 
   private scheduleFlush(): void {
@@ -373,13 +365,10 @@ export class StaticInvoiceServer {
   async flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    const ops = [];
-    for (const [rkHex, counters] of this.counters) {
-      const name = this.names.get(rkHex);
-      if (name === undefined) continue;
-      ops.push(this.store.putRecipientOp(fromHex(rkHex), { recipient_id: name, created_at: this.created.get(rkHex) ?? this.now(), counters }));
-    }
+    // Only the recipients whose counters changed since the last flush.
+    const { ops, done } = this.recipients.flushOps();
     await this.store.batch(ops);
+    done();
   }
 }
 

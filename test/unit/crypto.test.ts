@@ -11,7 +11,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { chacha20 as nobleChacha20, chacha20poly1305 as nobleAead } from '@noble/ciphers/chacha.js';
 import { bigIntToBytes, bytesToBigInt, fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
 import { DecodeError } from '../../src/codec/errors.js';
-import { aeadDecrypt, aeadEncrypt, chacha20Stream, chacha20Xor } from '../../src/crypto/chacha.js';
+import { aeadDecrypt, aeadEncrypt, chacha20Stream, chacha20StreamAt, chacha20Xor } from '../../src/crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../../src/crypto/hash.js';
 import {
   asPrivKey,
@@ -368,6 +368,14 @@ test('ChaCha20: xor is its own inverse and matches the stream for odd lengths', 
     const s = chacha20Stream(key, len);
     assert.deepEqual(x, data.map((b, i) => b ^ s[i]!));
     assert.deepEqual(chacha20Xor(key, x), data);
+  }
+});
+
+test('ChaCha20 keystream from an offset equals the same bytes of the whole stream (block counter set in the IV)', () => {
+  const key = rng.bytes(32);
+  const whole = chacha20Stream(key, 70_000);
+  for (const [off, len] of [[0, 10], [1, 63], [63, 2], [64, 64], [1300, 66], [32768 - 500, 566], [65_000, 5000]] as const) {
+    assert.equal(toHex(chacha20StreamAt(key, off, len)), toHex(whole.subarray(off, off + len)), `offset ${off}`);
   }
 });
 
