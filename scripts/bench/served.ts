@@ -90,48 +90,75 @@ export async function serveOnce(x: RealShapeSetup): Promise<void> {
   x.p.inbox.length = 0;
 }
 
+export interface ServedStats {
+  p50: number;
+  p99: number;
+  wholeRun: number;
+  idlePerS: number;
+  calls: string;
+  bytesOut: number;
+  notification: number;
+  perSec: number;
+}
+
+/** Serves `requests` invoice_requests one after another, reading S's CPU around each. */
+export async function measureServed(x: RealShapeSetup, requests: number, warmup = 30): Promise<ServedStats> {
+  const pid = x.s.plugin!.pid!;
+  for (let i = 0; i < warmup; i++) await serveOnce(x); // JIT warm-up
+  const calls0 = x.s.rpc.calls.length;
+  const fails0 = x.s.forwardFails.length;
+  const per: number[] = [];
+  const start = processCpuMs(pid);
+  const t0 = performance.now();
+  for (let i = 0; i < requests; i++) {
+    const c0 = processCpuMs(pid);
+    await serveOnce(x);
+    // Let S finish the tail of the request (counters, log line) before reading.
+    await sleep(3);
+    per.push(processCpuMs(pid) - c0);
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const total = processCpuMs(pid) - start;
+  const idleT0 = processCpuMs(pid);
+  await sleep(2000);
+  const idlePerS = (processCpuMs(pid) - idleT0) / 2;
+  per.sort((a, b) => a - b);
+  const calls = x.s.rpc.calls.slice(calls0);
+  const methods = [...new Set(calls.map((c) => c.method))].join(' ');
+  const notif = x.s.forwardFails.slice(fails0).map((f) => JSON.stringify(f).length);
+  const injected = calls.filter((c) => c.method === 'injectonionmessage');
+  return {
+    p50: +pct(per, 0.5).toFixed(2),
+    p99: +pct(per, 0.99).toFixed(2),
+    wholeRun: +(total / requests).toFixed(2),
+    idlePerS: +idlePerS.toFixed(2),
+    calls: `${+(calls.length / requests).toFixed(2)} (${methods})`,
+    bytesOut: Math.round(injected.reduce((a, c) => a + String(c.params.message).length / 2, 0) / Math.max(1, injected.length)),
+    notification: notif.length ? Math.round(notif.reduce((a, b) => a + b, 0) / notif.length) : 0,
+    perSec: Math.round(requests / wallS),
+  };
+}
+
 async function measureBackend(backend: 'native' | 'tiny', requests: number): Promise<Row> {
   const env: Record<string, string> = backend === 'tiny' ? { ASYNCPAY_NATIVE_SECP: '0' } : {};
   const x = await realShapeNetwork(env);
   try {
-    const pid = x.s.plugin!.pid!;
     const running = x.s.plugin!.logs.find((l) => /secp256k1 backend/.test(l.message))?.message;
     // (A build from before the backends existed has no such line: it is WASM only.)
     if (running !== undefined && !running.includes(backend)) throw new Error(`S runs the wrong backend: ${running}`);
-    for (let i = 0; i < 30; i++) await serveOnce(x); // warm-up (JIT)
-    const calls0 = x.s.rpc.calls.length;
-    const fails0 = x.s.forwardFails.length;
-    const per: number[] = [];
-    const start = processCpuMs(pid);
-    const t0 = performance.now();
-    for (let i = 0; i < requests; i++) {
-      const c0 = processCpuMs(pid);
-      await serveOnce(x);
-      // Let S finish the tail of the request (counters, log line) before reading.
-      await sleep(3);
-      per.push(processCpuMs(pid) - c0);
-    }
-    const wallS = (performance.now() - t0) / 1000;
-    const total = processCpuMs(pid) - start;
-    const idleT0 = processCpuMs(pid);
-    await sleep(2000);
-    const idlePerS = (processCpuMs(pid) - idleT0) / 2;
-    per.sort((a, b) => a - b);
-    const calls = x.s.rpc.calls.slice(calls0);
-    const methods = [...new Set(calls.map((c) => c.method))].join(' ');
-    const notif = x.s.forwardFails.slice(fails0).map((f) => JSON.stringify(f).length);
+    const m = await measureServed(x, requests);
     return {
       'served request as on a real node': backend,
       requests,
-      'plugin CPU ms/req p50': +pct(per, 0.5).toFixed(2),
-      'p99': +pct(per, 0.99).toFixed(2),
-      'whole run ms/req': +(total / requests).toFixed(2),
-      'idle ms/s': +idlePerS.toFixed(2),
-      'RPC calls/req': `${+(calls.length / requests).toFixed(2)} (${methods})`,
-      'onion bytes out': Math.round(calls.filter((c) => c.method === 'injectonionmessage').reduce((a, c) => a + String(c.params.message).length / 2, 0) / (2 * requests)),
-      'notification bytes': notif.length ? Math.round(notif.reduce((a, b) => a + b, 0) / notif.length) : 0,
-      'req/s (serial)': Math.round(requests / wallS),
-      'plugin RSS MB': rssMb(pid),
+      'plugin CPU ms/req p50': m.p50,
+      p99: m.p99,
+      'whole run ms/req': m.wholeRun,
+      'idle ms/s': m.idlePerS,
+      'RPC calls/req': m.calls,
+      'onion bytes out': m.bytesOut,
+      'notification bytes': m.notification,
+      'req/s (serial)': m.perSec,
+      'plugin RSS MB': rssMb(x.s.plugin!.pid!),
     };
   } finally {
     await x.net.close();
