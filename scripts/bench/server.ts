@@ -97,7 +97,7 @@ async function loop(p: LdkPayer, offer: Offer, deadline: number, lat: number[]):
  * record) written through the server's own storage code. Reports plugin start, RSS,
  * LevelDB size, and served-request CPU before and after the fill.
  */
-async function storage(count: number): Promise<Row[]> {
+export async function storage(count: number): Promise<Row[]> {
   const x = await realShapeNetwork({});
   try {
     const s = x.s;

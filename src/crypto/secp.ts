@@ -10,6 +10,7 @@ import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBa
 
 let choice = chooseBackend();
 let be: SecpBackend = choice.backend;
+let nativeChoice: ReturnType<typeof chooseBackend> | undefined;
 
 /** Which backend runs, and why not the native one when it does not (for the start-up log). */
 export function secpBackend(): { name: SecpBackendName; reason?: string } {
@@ -22,7 +23,8 @@ export function useSecpBackend(name: SecpBackendName): void {
     be = tinyBackend;
     return;
   }
-  const c = chooseBackend({});
+  nativeChoice ??= choice.backend.name === 'native' ? choice : chooseBackend({});
+  const c = nativeChoice;
   if (c.backend.name !== 'native') throw new Error(`native secp256k1 backend unavailable: ${c.reason}`);
   choice = c;
   be = c.backend;
