@@ -3,7 +3,7 @@
 // tiny-secp256k1 (WASM); secp-backend.ts chooses at start-up. BIP 340 is always
 // tiny-secp256k1's.
 import * as ecc from 'tiny-secp256k1';
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { randomBytes as nodeRandomBytes, randomFillSync } from 'node:crypto';
 import { bigIntToBytes, bytesToBigInt, toHex } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
@@ -77,10 +77,26 @@ export function randomBytes(n: number): Uint8Array {
   return new Uint8Array(nodeRandomBytes(n));
 }
 
+// Fresh keys are drawn several times per onion built: one getrandom call per 64 keys
+// instead of one each. Every key is copied out and its pool bytes are used once.
+const POOL = 64 * 32;
+const pool = new Uint8Array(POOL);
+let poolAt = POOL;
+function random32(): Uint8Array {
+  if (poolAt === POOL) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const k = pool.slice(poolAt, poolAt + 32);
+  pool.fill(0, poolAt, poolAt + 32);
+  poolAt += 32;
+  return k;
+}
+
 /** A fresh random private key. */
 export function randomPrivKey(): PrivKey {
   for (;;) {
-    const k = randomBytes(32);
+    const k = random32();
     if (isPrivKey(k)) return k;
   }
 }
