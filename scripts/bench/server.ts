@@ -6,6 +6,7 @@
 // about a minute to write and 1.2 GB of disk).
 import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import { Store } from '../../src/store/store.js';
 import { ServerStore, emptyCounters } from '../../src/server/server-store.js';
 import { recipientKey } from '../../src/server/server.js';
@@ -135,6 +136,14 @@ export async function storage(count: number): Promise<Row[]> {
     const writeSecs = (performance.now() - t0) / 1000;
     await store.close();
     const dir = join(s.lightningDir, 'asyncpay');
+    // A bulk load leaves LevelDB with compaction debt a long-running server would have
+    // paid long ago: pay it now, so the start below is the steady-state start.
+    const tc = performance.now();
+    const raw = new ClassicLevel(dir);
+    await raw.open();
+    await raw.compactRange('\u0000', '\uffff');
+    await raw.close();
+    const compactSecs = (performance.now() - tc) / 1000;
     const dbMb = dirBytes(dir) / 2 ** 20;
     const t1 = performance.now();
     await s.startPlugin();
@@ -158,6 +167,7 @@ export async function storage(count: number): Promise<Row[]> {
         invoices: count + 1,
         'invoice bytes': rec.bytes,
         'write s': +writeSecs.toFixed(1),
+        'compact s': +compactSecs.toFixed(1),
         'LevelDB MB': +dbMb.toFixed(1),
         'plugin start ms (1 invoice → after fill)': `${Math.round(smallStartMs)} → ${Math.round(startMs)}`,
         'plugin RSS MB (1 invoice → after fill: start / after serving)': `${smallRss} → ${rssStart} / ${rssMb(s.plugin!.pid!)}`,
