@@ -40,6 +40,8 @@ export interface RecipientRecord {
   recipient_id: string;
   created_at: number;
   counters: Counters;
+  /** Set by asyncrecipient-revoke: every later message of this recipient is refused. */
+  revoked_at?: number | null;
 }
 
 const INV = 'server-invoices';
@@ -71,7 +73,7 @@ export class ServerStore {
     return (await this.store.list<RecipientRecord>(RCPT)).map((e) => ({ rk: e.key, rec: e.value }));
   }
 
-  /** One recipient's record (RecipientDirectory loads recipients on demand). */
+  /** One recipient's record (RecipientBook loads recipients on demand). */
   async getRecipient(rkHex: string): Promise<RecipientRecord | undefined> {
     return this.store.get<RecipientRecord>(RCPT, rkHex);
   }
