@@ -12,6 +12,9 @@ import { ServerStore } from './server/server-store.js';
 import { StaticInvoiceServer } from './server/server.js';
 import { createRecipient } from './recipient/recipient.js';
 import type { RecipientRole } from './recipient/role.js';
+import { Payer } from './payer/payer.js';
+import { makeStaticPayer } from './payer/pay-static.js';
+import { chainHashOf } from './recipient/chain.js';
 import { Mailbox } from './mailbox/mailbox.js';
 import { MailboxStore } from './mailbox/mailbox-store.js';
 import { parseMailboxOptions } from './mailbox/options.js';
@@ -29,6 +32,7 @@ interface App {
   transport: Transport;
   server: StaticInvoiceServer;
   recipient: RecipientRole;
+  payer: Payer;
   mailbox: Mailbox;
 }
 let app: App | undefined;
@@ -81,9 +85,23 @@ plugin.onInit(async (options, configuration) => {
   );
   await server.load();
   const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options, notify: (topic, payload) => plugin.notify(topic, payload) });
+  const releaseTimeout = Number(options['asyncpay-payer-release-timeout']);
+  const network = (await plugin.rpc.call<{ network: string }>('getinfo')).network;
+  const payer = new Payer({
+    transport,
+    store,
+    rpc: plugin.rpc,
+    log,
+    now,
+    notify: (topic, payload) => plugin.notify(topic, payload),
+    chain: chainHashOf(network),
+    payStatic: makeStaticPayer({ rpc: plugin.rpc, topology: transport.topology, log }),
+    ...(Number.isInteger(releaseTimeout) && releaseTimeout > 0 ? { releaseTimeout } : {}),
+  });
   transport.onMessage(async (m) => {
     if (await server.handle(m)) return;
     if (await recipient.handle(m)) return;
+    if (await payer.handle(m)) return;
     log.debug(`dropped ${m.message.kind} on ${m.context.kind} path: no role handles it`);
   });
   // The LSP mailbox: holds messages for offline channel peers (src/mailbox/).
@@ -100,8 +118,9 @@ plugin.onInit(async (options, configuration) => {
   });
   await mailbox.start();
   transport.onStranded((p, ours) => mailbox.onStranded(p, ours));
-  app = { store, transport, server, recipient, mailbox };
+  app = { store, transport, server, recipient, payer, mailbox };
   await recipient.start();
+  await payer.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
 });
 
@@ -114,6 +133,9 @@ plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
 plugin.method('asyncreceive-listpayments', (p) => ready().recipient.pay.listPayments(p));
+plugin.method('asyncpay', (p) => ready().payer.asyncpay(p));
+plugin.method('listasyncpays', (p) => ready().payer.list(p));
+plugin.method('waitasyncpay', (p) => ready().payer.wait(p));
 plugin.method('asyncpay-mailbox', (p) => ready().mailbox.list(p));
 plugin.method('asyncpay-mailbox-purge', (p) => ready().mailbox.purge(p));
 
@@ -143,6 +165,7 @@ plugin.subscribe('shutdown', () => {});
 plugin.onShutdown(async () => {
   if (!app) return;
   await app.recipient.stop();
+  await app.payer.stop();
   await app.mailbox.stop();
   await app.server.flush();
   await app.store.close();

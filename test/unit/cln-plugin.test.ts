@@ -68,6 +68,7 @@ test('init: options of plugin-manifest.json typed per declaration, defaults appl
     'asyncpay-noconnect': false,
     'asyncpay-server-paths': '',
     'asyncpay-offer-count': 10,
+    'asyncpay-payer-release-timeout': 604800,
     ...LIMIT_AND_MAILBOX_DEFAULTS,
   });
 
@@ -91,6 +92,7 @@ test('init: options of plugin-manifest.json typed per declaration, defaults appl
     'asyncpay-noconnect': true,
     'asyncpay-server-paths': 'abcd',
     'asyncpay-offer-count': 3,
+    'asyncpay-payer-release-timeout': 604800,
     ...LIMIT_AND_MAILBOX_DEFAULTS,
   });
 });
