@@ -1,7 +1,7 @@
 // Issue 14: this plugin on both S (the LSP: server + mailbox) and R (the async
 // recipient, often offline). While R is offline, the invoice_request S forwards to R
 // and a payer's held_htlc_available both wait in S's mailbox, and reach R's plugin
-// when R reconnects (R's counters show them).
+// when R reconnects (R's counters show them, and R answers both to the payer).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { utf8 } from '../../src/codec/bytes.js';
@@ -29,7 +29,7 @@ async function payerRequests(p: ExternalNode, offer: Offer, n: number) {
   const reply = p.makePath();
   assert.ok(p.send(offer.paths![0]!, [encodeMessage({ kind: 'invoice_request', bytes: req.bytes })], { replyPath: reply.path }).ok);
   const got = await p.waitForType(T.staticInvoice, reply.pathId);
-  return decodeStaticInvoice(got.records.find((x) => x.type === T.staticInvoice)!.value);
+  return { invoice: decodeStaticInvoice(got.records.find((x) => x.type === T.staticInvoice)!.value), replyPathId: reply.pathId };
 }
 
 test('R offline: the forwarded invoice_request and the payer’s held_htlc_available wait in S’s mailbox and reach R’s plugin on reconnect', async () => {
@@ -47,7 +47,7 @@ test('R offline: the forwarded invoice_request and the payer’s held_htlc_avail
   // (S may also hold a late static_invoice_persisted for R: R re-sends invoices, S confirms each.)
   const stored0 = (await mailbox(s)).counters.stored;
   // 1. S serves R's static invoice and forwards the request to R: R is away, so S's mailbox keeps it.
-  const invoice = await payerRequests(p, offer, 1);
+  const { invoice, replyPathId } = await payerRequests(p, offer, 1);
   const logs = s.plugin!.logs;
   await until(() => {
     const i = logs.findIndex((l) => /received invoice_request on offer path/.test(l.message));
@@ -77,6 +77,9 @@ test('R offline: the forwarded invoice_request and the payer’s held_htlc_avail
   }, 'R’s counters show both messages');
   assert.equal(st.forwarded_invoice_requests, 1);
   assert.equal(st.held_htlc_available, 1);
+  // R (recipient payments) answers both: a fresh invoice for the request, a release for the held HTLC.
+  await p.waitForType(66n, replyPathId);
+  await p.waitForType(74n, reply.pathId);
   const m = await until(async () => ((await mailbox(s)).total_messages === 0 ? mailbox(s) : undefined), 'S’s box emptied');
   assert.equal(m.counters.delivered, m.counters.stored);
   assert.deepEqual(r.dropped.filter((d) => /rate limit/.test(d.reason)), []);
