@@ -30,9 +30,10 @@ export abstract class SimNodeBase {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   rateLimit = true;
 
-  constructor(readonly net: SimNetwork, readonly name: string, readonly seed: number) {
+  /** `id` overrides the key-derived id for nodes whose key lives elsewhere (LDK nodes behind test/interop/ldk02). */
+  constructor(readonly net: SimNetwork, readonly name: string, readonly seed: number, id?: PubKey) {
     this.priv = asPrivKey(sha256(utf8(`cln-asyncpay simulated node ${seed}`)));
-    this.id = pubFromPriv(this.priv);
+    this.id = id ?? pubFromPriv(this.priv);
     this.idHex = toHex(this.id);
   }
 

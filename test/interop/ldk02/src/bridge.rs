@@ -125,8 +125,9 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 
 	fn pump_onion_messages(&mut self, i: usize) -> bool {
 		let mut progress = false;
+		// Only connected peers: LDK asserts when asked for a peer it is still waiting to connect.
 		let mut peers: Vec<PublicKey> = self.sim_peers[i].iter().cloned().collect();
-		peers.extend(self.ids.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, id)| *id));
+		peers.extend((0..self.ids.len()).filter(|&j| j != i && self.linked(i, j)).map(|j| self.ids[j]));
 		for peer in peers {
 			while let Some(om) = self.nodes[i].onion_messenger.next_onion_message_for_peer(peer) {
 				progress = true;

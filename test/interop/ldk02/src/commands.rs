@@ -72,8 +72,8 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 			"channels" => {
 				let chans: Vec<Value> = n.node.list_channels().iter().map(|c| json!({
 					"peer": to_hex(&c.counterparty.node_id.serialize()),
-					"short_channel_id": c.short_channel_id, "inbound_scid_alias": c.inbound_scid_alias,
-					"outbound_scid_alias": c.outbound_scid_alias, "usable": c.is_usable, "announced": c.is_announced,
+					"short_channel_id": c.short_channel_id.map(|x| x.to_string()), "inbound_scid_alias": c.inbound_scid_alias.map(|x| x.to_string()),
+					"outbound_scid_alias": c.outbound_scid_alias.map(|x| x.to_string()), "usable": c.is_usable, "announced": c.is_announced,
 					"outbound_capacity_msat": c.outbound_capacity_msat, "inbound_capacity_msat": c.inbound_capacity_msat,
 				})).collect();
 				Ok(json!({"channels": chans, "height": n.best_block_info().1}))

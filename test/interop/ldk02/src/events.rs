@@ -107,7 +107,7 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 			},
 			other => {
 				let k = variant(&other);
-				self.report(i, &k, json!({"debug": format!("{:?}", other).chars().take(400).collect::<String>()}));
+				self.report(i, &k, json!({"debug": format!("{:?}", other).chars().take(1500).collect::<String>()}));
 			},
 		}
 	}
