@@ -204,6 +204,12 @@ export class Ldk02 {
       const packet = om.slice(35, 35 + ((om[33]! << 8) | om[34]!));
       if (to) this.net.deliver(from, to, pathKey, packet);
     }
+    // As ldk-node does: connect to the node LDK needs for an onion message, if it can be reached.
+    if (m.ev === 'ldk' && m.kind === 'ConnectionNeeded' && !m.connected) {
+      const from = this.node(m.node!);
+      const to = this.net.node(m.peer);
+      if (to && !(to instanceof LdkSimNode) && from.online && to.online && to.announced) this.net.connect(from, to);
+    }
     this.events.push(m);
     this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
   }

@@ -105,6 +105,21 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 					}
 				}
 			},
+			// ldk-node connects to the node LDK names (onion messages to a non-peer introduction node).
+			Event::ConnectionNeeded { node_id, .. } => {
+				let hex = to_hex(&node_id.serialize());
+				match self.ids.iter().position(|x| *x == node_id) {
+					Some(j) if self.online[i] && self.online[j] => {
+						if !self.linked(i, j) {
+							lightning::ln::functional_test_utils::connect_nodes(&self.nodes[i], &self.nodes[j]);
+							self.links.insert(if i < j { (i, j) } else { (j, i) });
+						}
+						self.report(i, "ConnectionNeeded", json!({"peer": hex, "connected": true}));
+					},
+					// A simulator node (or an offline one): the driver decides.
+					_ => self.report(i, "ConnectionNeeded", json!({"peer": hex, "connected": false})),
+				}
+			},
 			other => {
 				let k = variant(&other);
 				self.report(i, &k, json!({"debug": format!("{:?}", other).chars().take(1500).collect::<String>()}));
