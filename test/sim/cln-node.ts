@@ -30,6 +30,8 @@ export interface ClnNodeOptions {
   announced?: boolean;
   /** How long a hook may stay unanswered before the test fails. */
   hookTimeoutMs?: number;
+  /** getinfo's network (default regtest); LDK's test nodes run on testnet. */
+  network?: string;
 }
 
 /** A feature bitmap (hex) with option_onion_messages (bit 39) and a few usual bits. */
@@ -246,7 +248,7 @@ export class ClnNode extends SimNodeBase {
           binding: [{ type: 'ipv4', address: '127.0.0.1', port: 9735 }],
           version: 'v26.06-sim',
           blockheight: 800_000,
-          network: 'regtest',
+          network: this.opts.network ?? 'regtest',
           fees_collected_msat: 0,
           'lightning-dir': this.lightningDir,
           our_features: { init: featuresHex(true), node: featuresHex(true), channel: '', invoice: '02000002024100' },

@@ -104,6 +104,13 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 				n.node.pay_for_offer(&offer, amount, PaymentId(id), OptionalOfferPaymentParams::default()).map_err(|e| format!("pay_for_offer: {:?}", e))?;
 				Ok(json!({}))
 			},
+			// How many lines LDK's test logger wrote containing `contains` (LDK's tests observe flows this way).
+			"logged" => {
+				let needle = str_of(v, "contains")?;
+				let lines = n.logger.lines.lock().unwrap();
+				let count: usize = lines.iter().filter(|((_, l), _)| l.contains(needle)).map(|(_, c)| *c).sum();
+				Ok(json!({"count": count}))
+			},
 			"stored_invoices" => Ok(json!({"count": self.store.count(i)})),
 			"advance_blocks" => {
 				let k = u64_of(v, "blocks")? as u32;
