@@ -100,9 +100,24 @@ test(`LDK wallet on our server (${topology}): LDK R_L gets its offer from S, goe
     assert.equal(p.intro.kind, 'pubkey');
     if (p.intro.kind === 'pubkey') assert.equal(toHex(p.intro.nodeId), s.idHex, 'offer path starts at S');
   }
-  // The invoice S stores is R_L's invoice for exactly this offer.
-  assert.deepEqual(inv.paths.length > 0, true);
-  assert.equal(toHex(inv.nodeId), ldkOffer.issuer_signing_pubkey ?? toHex(inv.nodeId));
+  // The invoice S stores is R_L's invoice for exactly this offer, and we read LDK's static
+  // invoice field for field as LDK does.
+  const byLdk = await ldk.cmd('parse_static_invoice', { hex: stored.invoice });
+  assert.equal(byLdk.ok, true);
+  assert.equal(byLdk.reencoded, stored.invoice);
+  assert.equal(byLdk.signing_pubkey, toHex(inv.nodeId));
+  assert.equal(byLdk.issuer_signing_pubkey ?? null, ldkOffer.issuer_signing_pubkey ?? null);
+  assert.equal(BigInt(byLdk.created_at), inv.createdAt);
+  assert.equal(byLdk.relative_expiry, inv.relativeExpiry);
+  assert.deepEqual(byLdk.offer_paths, ldkOffer.paths, 'the static invoice repeats the offer paths');
+  assert.deepEqual(byLdk.held_htlc_available_paths, inv.heldHtlcAvailablePaths.map((p) => toHex(encodeBlindedPath(p))));
+  assert.equal(byLdk.payment_paths.length, inv.paths.length);
+  inv.blindedPay.forEach((pi, k) => {
+    assert.equal(byLdk.payment_paths[k].fee_base_msat, pi.feeBaseMsat);
+    assert.equal(byLdk.payment_paths[k].fee_proportional_millionths, pi.feeProportionalMillionths);
+    assert.equal(byLdk.payment_paths[k].cltv_expiry_delta, pi.cltvExpiryDelta);
+    assert.equal(BigInt(byLdk.payment_paths[k].htlc_maximum_msat), pi.htlcMaximumMsat);
+  });
   assert.deepEqual(
     ldkOffer.paths,
     offer.paths!.map((p) => toHex(encodeBlindedPath(p))),

@@ -40,7 +40,11 @@ pub fn command(cmd: &str, v: &Value) -> Result<Option<Value>, String> {
 		},
 		"parse_offer" => {
 			let s = str_of(v, "offer")?;
-			let r = if s.starts_with("lno") { s.parse::<Offer>() } else { Offer::try_from(crate::proto::from_hex(s)?) };
+			// Hex is raw offer bytes; anything else goes to LDK's bech32 string parser.
+			let r = match crate::proto::from_hex(s) {
+				Ok(b) if !s.is_empty() => Offer::try_from(b),
+				_ => s.parse::<Offer>(),
+			};
 			match r {
 				Err(e) => json!({"ok": false, "error": format!("{:?}", e)}),
 				Ok(o) => json!({
