@@ -133,6 +133,12 @@ test(`LDK wallet on our server (${topology}): LDK R_L gets its offer from S, goe
   // toward R_L, which L (R_L's LSP) holds while R_L is away (with the invoice_request S forwarded).
   await until(() => ldk.ldkEvents('L', 'OnionMessageIntercepted').length >= 2 || undefined, 'L holding messages for R_L');
   assert.ok(ldk.ldkEvents('L', 'OnionMessageIntercepted').every((e) => e.peer === ldk.node('RL').idHex));
+  if (topology === 'payer-lsp') {
+    // P_L's HTLC is locked in on its channel to P_LSP (hold_htlc), and P_LSP holds it.
+    const pl = await ldk.cmd('channels', { node: 'PL' });
+    assert.ok(pl.channels[0].outbound_capacity_msat < 990_000_000 - 5000, 'the HTLC is committed at P_LSP');
+    assert.ok((await ldk.cmd('logged', { node: 'PL', contains: 'Sending held_htlc_available message for async HTLC, with reply_path terminating at our always-online counterparty' })).count > 0);
+  }
   assert.equal(ldk.ldkEvents('PL', 'PaymentSent').length, 0, 'nothing is paid while R_L is offline');
   assert.equal(ldk.ldkEvents('RL', 'PaymentClaimable').length, 0);
 
@@ -148,3 +154,41 @@ test(`LDK wallet on our server (${topology}): LDK R_L gets its offer from S, goe
   assert.deepEqual(net.violations(), []);
 });
 }
+
+test('LDK wallet on our server: LDK fills its ten offer slots through S, one per timer tick, each offer on fresh paths', { skip }, async () => {
+  const { net, s, ldk } = await setup('shared-lsp');
+  const res = await s.cli('asyncrecipient-paths', { recipient_id: 'ldk-ten' });
+  await ldk.cmd('set_paths_to_static_invoice_server', { node: 'RL', paths: res.paths });
+  const confirmed = async () => (await s.cli('staticinvoice-list', { recipient_id: 'ldk-ten' })).invoices.filter((x: any) => x.status === 'confirmed');
+  await until(async () => (await confirmed()).length >= 1 || undefined, 'the first confirmed invoice');
+  // LDK asks for one more offer per timer tick until it caches ten (async_receive_offer_cache).
+  // A tick whose messages the simulator's connectd rate limit dropped is simply repeated, as
+  // LDK's next timer tick would.
+  const requests = async () => (await ldk.cmd('logged', { node: 'RL', contains: 'when sending AsyncPaymentsMessage: OfferPathsRequest' })).count as number;
+  for (let have = (await confirmed()).length; have < 10; have = (await confirmed()).length) {
+    let done = false;
+    for (let attempt = 0; attempt < 5 && !done; attempt++) {
+      await ldk.cmd('tick', { node: 'RL' });
+      done = await until(async () => (await confirmed()).length > have || undefined, `slot ${have} confirmed`, 3000).catch(() => false);
+    }
+    assert.ok(done, `LDK got offer ${have + 1} through S`);
+  }
+  // Full: further ticks send no offer_paths_request (the count is read after LDK handled the tick).
+  const asked = await requests();
+  assert.ok(asked >= 10, `LDK logged ${asked} offer_paths_requests`);
+  await ldk.cmd('tick', { node: 'RL' });
+  await ldk.cmd('tick', { node: 'RL' });
+  assert.equal(await requests(), asked, 'no request once ten offers are cached');
+  const list = await confirmed();
+  assert.deepEqual(list.map((x: any) => x.invoice_slot).sort((a: number, b: number) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'slots 0..9, no more');
+  assert.equal(new Set(list.map((x: any) => x.offer_id)).size, 10, 'ten distinct offers');
+  // LDK drops offer_paths that repeat a cached offer's paths: ten offers mean ten fresh path sets.
+  const pathSets = new Set<string>();
+  for (const x of list) {
+    const p = await ldk.cmd('parse_static_invoice', { hex: x.invoice });
+    assert.equal(p.ok, true);
+    pathSets.add(p.offer_paths.join(','));
+  }
+  assert.equal(pathSets.size, 10);
+  assert.deepEqual(net.violations(), []);
+});
