@@ -17,6 +17,7 @@ import { parseOffer } from '../../src/bolt12/offer.js';
 import { decodeStaticInvoice } from '../../src/bolt12/static-invoice.js';
 import { encodeBlindedPath } from '../../src/onion/blinded_path.js';
 import { SimNetwork } from '../sim/network.js';
+import { scidToString } from '../sim/scid.js';
 import { Ldk02 } from './ldk02/driver.js';
 import { ldk02Binary } from './ldk02/binary.js';
 import { until } from '../e2e/recipient-helpers.js';
@@ -65,6 +66,26 @@ test('our recipient on an LDK server: asyncoffer becomes ready with LDK S_L; LDK
   const inv = stored.find((i) => toHex(i.nodeId) === toHex(offer.issuerId!));
   assert.ok(inv, 'S_L persisted the static invoice of the offer asyncoffer returns');
   assert.equal(persisted.recipient_id, toHex(new TextEncoder().encode('our-r')));
+  // LDK read our serve_static_invoice for the slot our offer_paths_request named.
+  const forOffer = ldk.ldkEvents('SL', 'PersistStaticInvoice').find((e) => e.invoice === toHex(inv.bytes));
+  assert.equal(forOffer?.invoice_slot, got.invoice_slot, 'S_L stored it under the slot our R requested');
+  // We read LDK's offer_paths: the offer's paths start at S_L (by id or by one of its channels)
+  // and expire when S_L said (LDK: 365 days from now).
+  for (const p of offer.paths!) {
+    if (p.intro.kind === 'pubkey') {
+      assert.equal(toHex(p.intro.nodeId), sl.idHex, 'offer path introduced by S_L');
+    } else {
+      // sciddir: direction 0 is the lesser node id of the channel (BOLT 7).
+      const scid = scidToString(p.intro.scid);
+      const ch = net.channels.find((c) => c.scid === scid);
+      assert.ok(ch, `LDK channel ${scid} known to the simulator`);
+      const [n1, n2] = ch.a.idHex < ch.b.idHex ? [ch.a, ch.b] : [ch.b, ch.a];
+      assert.equal((p.intro.direction === 0 ? n1 : n2).idHex, sl.idHex, 'offer path introduced by S_L (sciddir)');
+    }
+  }
+  const year = BigInt(365 * 86_400);
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  assert.ok(offer.absoluteExpiry! > now + year - 3600n && offer.absoluteExpiry! <= now + year, `offer expiry ${offer.absoluteExpiry} is S_L's paths_absolute_expiry`);
 
   // LDK reads our static invoice with the fields we wrote.
   const byLdk = await ldk.cmd('parse_static_invoice', { hex: toHex(inv.bytes) });
