@@ -111,4 +111,5 @@ test('our recipient on an LDK server: asyncoffer becomes ready with LDK S_L; LDK
   assert.equal(ldk.ldkEvents('PL', 'PaymentFailed').length, 0, 'P_L did not reject the invoice');
   assert.equal(ldk.ldkEvents('SL', 'RespondError').length, 0);
   assert.deepEqual(net.violations(), []);
+  assert.deepEqual(ldk.problems(), []);
 });

@@ -152,6 +152,7 @@ test(`LDK wallet on our server (${topology}): LDK R_L gets its offer from S, goe
   assert.equal(claimed.amount_msat, 5000);
   assert.equal(claimed.payment_hash, sent.payment_hash);
   assert.deepEqual(net.violations(), []);
+  assert.deepEqual(ldk.problems(), []);
 });
 }
 
@@ -191,4 +192,5 @@ test('LDK wallet on our server: LDK fills its ten offer slots through S, one per
   }
   assert.equal(pathSets.size, 10);
   assert.deepEqual(net.violations(), []);
+  assert.deepEqual(ldk.problems(), []);
 });

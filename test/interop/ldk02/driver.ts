@@ -150,6 +150,11 @@ export class Ldk02 {
     return this.waitEvent((e) => e.ev === 'ldk' && e.node === node && e.kind === kind && pred(e), `${kind} at ${node}`, timeoutMs);
   }
 
+  /** What went wrong in the bridge itself: failed commands, undeliverable messages, channel errors. */
+  problems(): LdkEvent[] {
+    return this.events.filter((e) => ['command_failed', 'error', 'onion_dropped', 'channel_error', 'unhandled_message'].includes(e.ev));
+  }
+
   ldkEvents(node: string, kind: string): LdkEvent[] {
     return this.events.filter((e) => e.ev === 'ldk' && e.node === node && e.kind === kind);
   }
