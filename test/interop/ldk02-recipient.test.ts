@@ -20,7 +20,7 @@ import { SimNetwork } from '../sim/network.js';
 import { scidToString } from '../sim/scid.js';
 import { Ldk02 } from './ldk02/driver.js';
 import { ldk02Binary } from './ldk02/binary.js';
-import { until } from '../e2e/recipient-helpers.js';
+import { rpcError, status, until } from '../e2e/recipient-helpers.js';
 
 const found = ldk02Binary();
 const skip = 'skip' in found ? found.skip : false;
@@ -110,6 +110,56 @@ test('our recipient on an LDK server: asyncoffer becomes ready with LDK S_L; LDK
   await until(async () => (await ldk.cmd('logged', { node: 'PL', contains: 'Sending held_htlc_available message for async HTLC' })).count > 0, 'P_L accepting our static invoice');
   assert.equal(ldk.ldkEvents('PL', 'PaymentFailed').length, 0, 'P_L did not reject the invoice');
   assert.equal(ldk.ldkEvents('SL', 'RespondError').length, 0);
+  assert.deepEqual(net.violations(), []);
+  assert.deepEqual(ldk.problems(), []);
+});
+
+test('our recipient on an LDK server that confirms and answers when the test says: not ready before static_invoice_persisted, no static invoice before respond_to_static_invoice_request', { skip }, async () => {
+  const net = new SimNetwork();
+  cleanups.push(() => net.close());
+  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, {
+    nodes: [
+      { name: 'PL', role: 'plain' },
+      { name: 'SL', role: 'server_manual' },
+      { name: 'H', role: 'plain' },
+    ],
+    channels: [
+      { a: 'PL', b: 'SL' },
+      { a: 'SL', b: 'H', announced: true },
+    ],
+  });
+  cleanups.push(() => ldk.close());
+  const sl = ldk.node('SL');
+  const paths = await ldk.cmd('blinded_paths_for_async_recipient', { node: 'SL', recipient_id: '0102' });
+  const r = await net.addClnNode('recipient-late', {
+    network: 'testnet',
+    env: { ASYNCPAY_DEV_TICK_MS: '150' },
+    pluginOptions: { 'asyncpay-server-paths': paths.encoded, 'asyncpay-offer-count': 1 },
+  });
+  net.addChannel(r, sl, { scid: '701x1x0', public: false, aliasA: '1001x1x1', aliasB: '2001x2x2' });
+
+  // LDK has our invoice (PersistStaticInvoice) but has not confirmed it: nothing is handed out.
+  const pending = await ldk.waitLdk('SL', 'PendingPersist');
+  assert.equal(pending.invoice_slot, 0);
+  await until(async () => (await status(r)).slots[0].state === 'awaiting_confirmation' || undefined, 'R awaiting confirmation');
+  const early = await rpcError(r, 'asyncoffer');
+  assert.equal(early.code, 1921);
+  assert.equal(early.data.state, 'awaiting_confirmation');
+
+  // LDK's static_invoice_persisted over the reply path of our serve_static_invoice: ready.
+  await ldk.cmd('static_invoice_persisted', { node: 'SL', ref: pending.ref });
+  const got = await until(() => r.cli('asyncoffer', {}).catch(() => undefined), 'asyncoffer ready');
+  assert.equal(got.invoice_slot, 0);
+
+  // P_L's request reaches S_L; until S_L answers, P_L has no invoice; then it accepts ours.
+  await ldk.cmd('pay_for_offer', { node: 'PL', offer: got.offer, amount_msat: 7000, payment_id: '33'.repeat(32) });
+  const req = await ldk.waitLdk('SL', 'PendingRequest');
+  assert.equal(req.invoice_slot, 0);
+  const accepted = () => ldk.cmd('logged', { node: 'PL', contains: 'Sending held_htlc_available message for async HTLC' }).then((x) => x.count as number);
+  assert.equal(await accepted(), 0, 'no static invoice yet');
+  await ldk.cmd('respond_to_static_invoice_request', { node: 'SL', ref: req.ref });
+  await until(async () => (await accepted()) > 0 || undefined, 'P_L accepting our static invoice');
+  assert.equal(ldk.ldkEvents('PL', 'PaymentFailed').length, 0);
   assert.deepEqual(net.violations(), []);
   assert.deepEqual(ldk.problems(), []);
 });

@@ -11,7 +11,7 @@ import { SimNodeBase, type OnionOutcome } from '../../sim/node-base.js';
 import type { SimFinal } from '../../sim/onion-adapter.js';
 import { scidToString } from '../../sim/scid.js';
 
-export type Role = 'plain' | 'often_offline' | 'lsp' | 'server';
+export type Role = 'plain' | 'often_offline' | 'lsp' | 'server' | 'server_manual';
 export interface Ldk02Spec {
   nodes: Array<{ name: string; role?: Role }>;
   /** `a` funds the channel. Channels are confirmed on LDK's test chain before `start` returns. */

@@ -111,6 +111,21 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 				let count: usize = lines.iter().filter(|((_, l), _)| l.contains(needle)).map(|(_, c)| *c).sum();
 				Ok(json!({"count": count}))
 			},
+			// Role server_manual: the test decides when LDK confirms and answers.
+			"static_invoice_persisted" => {
+				let r = u64_of(v, "ref")?;
+				let p = self.store.pending_persists.remove(&r).filter(|p| p.node == i).ok_or("no such pending PersistStaticInvoice")?;
+				self.store.persist(i, p.recipient_id, p.slot, p.invoice, p.path);
+				n.node.static_invoice_persisted(p.responder);
+				Ok(json!({}))
+			},
+			"respond_to_static_invoice_request" => {
+				let r = u64_of(v, "ref")?;
+				let p = self.store.pending_requests.remove(&r).filter(|p| p.node == i).ok_or("no such pending StaticInvoiceRequested")?;
+				let (inv, path) = self.store.lookup(i, &p.recipient_id, p.slot).ok_or("no persisted invoice for that recipient and slot")?;
+				n.node.respond_to_static_invoice_request(inv, p.responder, p.request, path).map_err(|e| format!("respond_to_static_invoice_request: {:?}", e))?;
+				Ok(json!({}))
+			},
 			"stored_invoices" => Ok(json!({"count": self.store.count(i)})),
 			"advance_blocks" => {
 				let k = u64_of(v, "blocks")? as u32;

@@ -3,6 +3,7 @@
 //! hold onion messages for offline peers.
 use crate::bridge::Bridge;
 use crate::proto::{emit, to_hex};
+use crate::store::{PendingPersist, PendingRequest};
 use lightning::events::{Event, EventsProvider, PaidBolt12Invoice};
 use lightning::ln::msgs::OnionMessage;
 use lightning::util::ser::Writeable;
@@ -45,6 +46,12 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 				if self.store.serves_invoices(i) {
 					self.store.persist(i, recipient_id, invoice_slot, invoice, invoice_request_path);
 					node.static_invoice_persisted(invoice_persisted_path);
+				} else if self.store.manual(i) {
+					let r = self.store.new_ref();
+					self.report(i, "PendingPersist", json!({"ref": r, "invoice_slot": invoice_slot}));
+					self.store.pending_persists.insert(r, PendingPersist {
+						node: i, recipient_id, slot: invoice_slot, invoice, path: invoice_request_path, responder: invoice_persisted_path,
+					});
 				}
 			},
 			Event::StaticInvoiceRequested { recipient_id, invoice_slot, reply_path, invoice_request } => {
@@ -57,6 +64,12 @@ impl<'n, 'a, 'b, 'c> Bridge<'n, 'a, 'b, 'c> {
 					if let Err(e) = node.respond_to_static_invoice_request(inv, reply_path, invoice_request, path) {
 						self.report(i, "RespondError", json!({"error": format!("{:?}", e)}));
 					}
+				} else if self.store.manual(i) {
+					let r = self.store.new_ref();
+					self.report(i, "PendingRequest", json!({"ref": r, "invoice_slot": invoice_slot}));
+					self.store.pending_requests.insert(r, PendingRequest {
+						node: i, recipient_id, slot: invoice_slot, request: invoice_request, responder: reply_path,
+					});
 				}
 			},
 			Event::PaymentClaimable { payment_hash, amount_msat, purpose, .. } => {

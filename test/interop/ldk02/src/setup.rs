@@ -68,8 +68,9 @@ pub fn role_config(role: &str) -> Result<Option<UserConfig>, String> {
 			cfg.enable_htlc_hold = true;
 			cfg.accept_forwards_to_priv_channels = true;
 		},
-		// A static invoice server that is also the recipient's channel peer.
-		"server" => {
+		// A static invoice server that is also the recipient's channel peer (server_manual: the
+		// test calls static_invoice_persisted / respond_to_static_invoice_request itself).
+		"server" | "server_manual" => {
 			cfg.accept_forwards_to_priv_channels = true;
 		},
 		_ => return Err(format!("unknown role {}", role)),

@@ -4,13 +4,37 @@
 use lightning::bitcoin::secp256k1::PublicKey;
 use lightning::blinded_path::message::BlindedMessagePath;
 use lightning::ln::msgs::OnionMessage;
+use lightning::offers::invoice_request::InvoiceRequest;
 use lightning::offers::static_invoice::StaticInvoice;
+use lightning::onion_message::messenger::Responder;
 use std::collections::HashMap;
+
+/// A `PersistStaticInvoice` the test has not yet confirmed (role `server_manual`).
+pub struct PendingPersist {
+	pub node: usize,
+	pub recipient_id: Vec<u8>,
+	pub slot: u16,
+	pub invoice: StaticInvoice,
+	pub path: BlindedMessagePath,
+	pub responder: Responder,
+}
+
+/// A `StaticInvoiceRequested` the test has not yet answered (role `server_manual`).
+pub struct PendingRequest {
+	pub node: usize,
+	pub recipient_id: Vec<u8>,
+	pub slot: u16,
+	pub request: InvoiceRequest,
+	pub responder: Responder,
+}
 
 pub struct Store {
 	roles: Vec<String>,
 	invoices: HashMap<(usize, Vec<u8>, u16), (StaticInvoice, BlindedMessagePath)>,
 	mailbox: HashMap<(usize, PublicKey), Vec<OnionMessage>>,
+	next_ref: u64,
+	pub pending_persists: HashMap<u64, PendingPersist>,
+	pub pending_requests: HashMap<u64, PendingRequest>,
 }
 
 /// ldk-node's mailbox bound per peer; older messages are dropped first.
@@ -18,7 +42,24 @@ const MAILBOX_PER_PEER: usize = 64;
 
 impl Store {
 	pub fn new(roles: Vec<String>) -> Self {
-		Store { roles, invoices: HashMap::new(), mailbox: HashMap::new() }
+		Store {
+			roles,
+			invoices: HashMap::new(),
+			mailbox: HashMap::new(),
+			next_ref: 1,
+			pending_persists: HashMap::new(),
+			pending_requests: HashMap::new(),
+		}
+	}
+
+	/// Whether node `i` leaves persisting and answering to the test (`server_manual`).
+	pub fn manual(&self, i: usize) -> bool {
+		self.roles[i] == "server_manual"
+	}
+
+	pub fn new_ref(&mut self) -> u64 {
+		self.next_ref += 1;
+		self.next_ref - 1
 	}
 
 	/// Whether node `i` persists and serves static invoices on its own (the ldk-node behaviour).
