@@ -30,10 +30,9 @@ export abstract class SimNodeBase {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   rateLimit = true;
 
-  /** `id` overrides the key-derived id for nodes whose key lives elsewhere (LDK nodes behind test/interop/ldk02). */
-  constructor(readonly net: SimNetwork, readonly name: string, readonly seed: number, id?: PubKey) {
+  constructor(readonly net: SimNetwork, readonly name: string, readonly seed: number) {
     this.priv = asPrivKey(sha256(utf8(`cln-asyncpay simulated node ${seed}`)));
-    this.id = id ?? pubFromPriv(this.priv);
+    this.id = pubFromPriv(this.priv);
     this.idHex = toHex(this.id);
   }
 

@@ -7,7 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { fromHex, toHex } from '../../../src/codec/bytes.js';
 import { asPubKey, type PubKey } from '../../../src/crypto/secp.js';
 import type { SimNetwork } from '../../sim/network.js';
-import { SimNodeBase, type OnionOutcome } from '../../sim/node-base.js';
+import type { SimNodeBase, OnionOutcome } from '../../sim/node-base.js';
+import { ExternalNode } from '../../sim/external-node.js';
 import type { SimFinal } from '../../sim/onion-adapter.js';
 import { scidToString } from '../../sim/scid.js';
 
@@ -24,10 +25,17 @@ export interface LdkEvent {
   [k: string]: any;
 }
 
-/** An LDK node as the simulator sees it: packets to it go to LDK's OnionMessenger. */
-export class LdkSimNode extends SimNodeBase {
+/**
+ * An LDK node as the simulator sees it: packets to it go to LDK's OnionMessenger. It extends
+ * ExternalNode only to be a concrete simulator node; its key lives in LDK, so the id the
+ * simulator derived from a seed is replaced by LDK's node id before the node joins the network.
+ */
+export class LdkSimNode extends ExternalNode {
   constructor(net: SimNetwork, name: string, id: PubKey, readonly bridge: Ldk02) {
-    super(net, name, 0, id);
+    super(net, name, 0);
+    const self = this as unknown as { id: PubKey; idHex: string };
+    self.id = id;
+    self.idHex = toHex(id);
   }
 
   override async shutdown(): Promise<void> {}
