@@ -23,6 +23,8 @@ const CLN_KNOWN_ONIONMSG_TYPES = new Set([2n, 4n, 64n, 66n, 68n]);
 
 export interface ClnNodeOptions {
   seed?: number;
+  /** getinfo's network (default regtest); LDK's test nodes run on testnet. */
+  network?: string;
   /** Plugin script to run; false for a node without our plugin. */
   plugin?: string | false;
   pluginOptions?: Record<string, unknown>;
@@ -30,8 +32,6 @@ export interface ClnNodeOptions {
   announced?: boolean;
   /** How long a hook may stay unanswered before the test fails. */
   hookTimeoutMs?: number;
-  /** getinfo's network (default regtest); LDK's test nodes run on testnet. */
-  network?: string;
 }
 
 /** A feature bitmap (hex) with option_onion_messages (bit 39) and a few usual bits. */
