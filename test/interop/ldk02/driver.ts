@@ -216,6 +216,7 @@ export class Ldk02 {
       const pathKey = asPubKey(om.slice(0, 33));
       const packet = om.slice(35, 35 + ((om[33]! << 8) | om[34]!));
       if (to) this.net.deliver(from, to, pathKey, packet);
+      else this.events.push({ ev: 'onion_dropped', node: m.node, peer: m.peer, why: 'no such simulator node' });
     }
     // As ldk-node does: connect to the node LDK needs for an onion message, if it can be reached.
     if (m.ev === 'ldk' && m.kind === 'ConnectionNeeded' && !m.connected) {
