@@ -127,6 +127,8 @@ export interface PeeledLayer {
   readonly isFinal: boolean;
   /** The packet to pass on (same size as the one received); absent at the last hop. */
   readonly nextPacket?: Uint8Array;
+  /** The shifted packet, computed even at the last hop (lightningd reports it as `next_onion`). */
+  readonly nextOnion: Uint8Array;
   /** ECDH(priv, E): the layer's shared secret. */
   readonly sharedSecret: Uint8Array;
 }
@@ -169,10 +171,10 @@ export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedDa
   if (r.remaining < HMAC_LEN) throw new DecodeError('onion packet: no room for next hmac');
   const nextHmac = r.bytes(HMAC_LEN).slice();
   const isFinal = equalBytes(nextHmac, ZERO_HMAC);
-  if (isFinal) return { payload, nextHmac, isFinal, sharedSecret: ss };
   const shift = r.offset;
   // The next key is blinded from the packet key as received, not from any tweaked key.
   const nextKey = pointMul(publicKey, sha256(publicKey, ss));
-  const nextPacket = concatBytes(new Uint8Array([PACKET_VERSION]), nextKey, buf.subarray(shift, shift + L), nextHmac);
-  return { payload, nextHmac, isFinal, nextPacket, sharedSecret: ss };
+  const nextOnion = concatBytes(new Uint8Array([PACKET_VERSION]), nextKey, buf.subarray(shift, shift + L), nextHmac);
+  if (isFinal) return { payload, nextHmac, isFinal, nextOnion, sharedSecret: ss };
+  return { payload, nextHmac, isFinal, nextPacket: nextOnion, nextOnion, sharedSecret: ss };
 }

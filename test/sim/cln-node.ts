@@ -15,6 +15,8 @@ import { PluginHost } from './plugin-host.js';
 import { RpcServer, SimRpcError } from './rpc-server.js';
 import { simBuildToPath, type SimFinal, blindedPathToJson } from './onion-adapter.js';
 import { scidToString } from './scid.js';
+import type { SimHtlc } from './channels.js';
+import { ClnPayments } from './cln-payments.js';
 
 export const PLUGIN_SCRIPT = new URL('../../src/asyncpay.js', import.meta.url).pathname;
 
@@ -32,6 +34,8 @@ export interface ClnNodeOptions {
   announced?: boolean;
   /** How long a hook may stay unanswered before the test fails. */
   hookTimeoutMs?: number;
+  /** `important-plugin`: lightningd stops when the plugin dies (HTLCs wait for restart()). */
+  importantPlugin?: boolean;
 }
 
 /** A feature bitmap (hex) with option_onion_messages (bit 39) and a few usual bits. */
@@ -56,6 +60,8 @@ export class ClnNode extends SimNodeBase {
   readonly forwardFails: any[] = [];
   fatal: string | null = null;
   private pluginRestarts = 0;
+  /** HTLCs, invoices, payments and their RPCs (cln-payments.ts). */
+  readonly payments: ClnPayments;
 
   constructor(net: SimNetwork, name: string, seed: number, readonly baseDir: string, readonly opts: ClnNodeOptions) {
     super(net, name, seed);
@@ -64,6 +70,20 @@ export class ClnNode extends SimNodeBase {
     this.hsmSecret = sha256(utf8(`hsm secret ${seed}`));
     this.announced = opts.announced ?? true;
     this.rpc = new RpcServer(join(this.lightningDir, 'lightning-rpc'), (m, p) => this.handleRpc(m, p));
+    this.payments = new ClnPayments(this);
+  }
+
+  override receiveHtlc(htlc: SimHtlc): void {
+    this.payments.onHtlc(htlc);
+  }
+
+  /** lightningd restarts on its data: unresolved HTLCs are replayed to the plugin's hook. */
+  restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    return this.payments.restart(signal);
+  }
+
+  override onBlock(height: number): void {
+    if (this.plugin?.manifest?.subscriptions?.includes('block_added')) this.plugin.notify('block_added', { hash: sha256(utf8(`block ${height}`)).reverse().reduce((h, b) => h + b.toString(16).padStart(2, '0'), ''), height });
   }
 
   async start(): Promise<void> {
@@ -83,6 +103,7 @@ export class ClnNode extends SimNodeBase {
   async killPlugin(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.plugin;
     this.plugin = null;
+    if (p && this.opts.importantPlugin && this.online) this.payments.fatal('important plugin died');
     if (p) {
       this.violations.push(...p.violations);
       await p.kill(signal);
@@ -228,7 +249,7 @@ export class ClnNode extends SimNodeBase {
     return 'continue';
   }
 
-  private makesecret(info: Uint8Array): string {
+  makesecret(info: Uint8Array): string {
     return toHex(hkdf(nobleSha256, this.hsmSecret, new Uint8Array(0), info, 32));
   }
 
@@ -247,7 +268,7 @@ export class ClnNode extends SimNodeBase {
           address: this.announced ? [{ type: 'ipv4', address: '127.0.0.1', port: 9735 }] : [],
           binding: [{ type: 'ipv4', address: '127.0.0.1', port: 9735 }],
           version: 'v26.06-sim',
-          blockheight: 800_000,
+          blockheight: this.net.blockheight,
           network: this.opts.network ?? 'regtest',
           fees_collected_msat: 0,
           'lightning-dir': this.lightningDir,
@@ -377,6 +398,7 @@ export class ClnNode extends SimNodeBase {
         return {};
       }
       default:
+        if (this.payments.handles(method)) return this.payments.rpc(method, p);
         throw new SimRpcError(-32601, `Unknown command '${method}'`);
     }
   }

@@ -2,10 +2,12 @@
 // and messages modules: it plays an LDK recipient, server or payer without our
 // plugin's roles. Like LDK it accepts any message type at its final hop.
 import type { EncryptedData, BlindedPath } from '../../src/onion/types.js';
-import { randomBytes, type PubKey } from '../../src/crypto/secp.js';
+import { randomBytes, type PrivKey, type PubKey } from '../../src/crypto/secp.js';
 import type { SimNetwork } from './network.js';
 import { SimNodeBase, type OnionOutcome } from './node-base.js';
 import { simBuildToPath, simCreatePath, type SimFinal } from './onion-adapter.js';
+import type { SimHtlc } from './channels.js';
+import { ExternalPayments } from './external-payments.js';
 
 export interface Received {
   readonly pathId?: Uint8Array;
@@ -19,8 +21,16 @@ export class ExternalNode extends SimNodeBase {
   readonly inbox: Received[] = [];
   private waiters: Array<{ pred: (m: Received) => boolean; resolve: (m: Received) => void }> = [];
 
-  constructor(net: SimNetwork, name: string, seed: number) {
-    super(net, name, seed);
+  /** Paying and being paid (external-payments.ts). */
+  readonly payments: ExternalPayments;
+
+  constructor(net: SimNetwork, name: string, seed: number, privKey?: PrivKey) {
+    super(net, name, seed, privKey);
+    this.payments = new ExternalPayments(this);
+  }
+
+  override receiveHtlc(htlc: SimHtlc): void {
+    this.payments.onHtlc(htlc);
   }
 
   override async shutdown(): Promise<void> {}

@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '../../src/codec/bytes.js';
-import type { PubKey } from '../../src/crypto/secp.js';
+import type { PrivKey, PubKey } from '../../src/crypto/secp.js';
 import { ClnNode, type ClnNodeOptions } from './cln-node.js';
 import { ExternalNode } from './external-node.js';
 import type { SimNodeBase } from './node-base.js';
+import { ChannelLedger } from './channels.js';
+import { scidToBigInt } from './scid.js';
 
 export interface ChannelPolicy {
   fee_base_msat: number;
@@ -44,6 +46,10 @@ export class SimNetwork {
   private readonly links = new Set<string>();
   readonly dir: string;
   private seedCounter = 0;
+  /** Channel balances and HTLCs in flight. */
+  readonly ledger = new ChannelLedger();
+  /** The chain tip every node sees (getinfo.blockheight); tests move it with setBlockheight. */
+  blockheight = 800_000;
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'asyncpay-sim-'));
@@ -62,8 +68,8 @@ export class SimNetwork {
   }
 
   /** A node driven by the test (plays an LDK recipient, server or payer). */
-  addExternalNode(name: string, seed?: number): ExternalNode {
-    const node = new ExternalNode(this, name, seed ?? this.nextSeed());
+  addExternalNode(name: string, seed?: number, privKey?: PrivKey): ExternalNode {
+    const node = new ExternalNode(this, name, seed ?? this.nextSeed(), privKey);
     this.nodes.set(node.idHex, node);
     return node;
   }
@@ -104,7 +110,17 @@ export class SimNetwork {
   addChannel(
     a: SimNodeBase,
     b: SimNodeBase,
-    opts: { scid: string; public?: boolean; aliasA?: string; aliasB?: string; policyA?: Partial<ChannelPolicy>; policyB?: Partial<ChannelPolicy>; capacityMsat?: number },
+    opts: {
+      scid: string;
+      public?: boolean;
+      aliasA?: string;
+      aliasB?: string;
+      policyA?: Partial<ChannelPolicy>;
+      policyB?: Partial<ChannelPolicy>;
+      capacityMsat?: number;
+      /** a's side of the capacity (default: half). */
+      balanceAMsat?: number;
+    },
   ): SimChannel {
     const ch: SimChannel = {
       a,
@@ -118,12 +134,33 @@ export class SimNetwork {
       capacityMsat: opts.capacityMsat ?? 1_000_000_000,
     };
     this.channels.push(ch);
+    this.ledger.open(ch, BigInt(opts.balanceAMsat ?? Math.floor(ch.capacityMsat / 2)));
     if (a.online && b.online) this.connect(a, b);
     return ch;
   }
 
   channelsOf(n: SimNodeBase): SimChannel[] {
     return this.channels.filter((c) => c.a === n || c.b === n);
+  }
+
+  /**
+   * The node a `sciddir_or_pubkey` names: the end of channel `scid` (real or an alias)
+   * given by `direction` (0 = the lesser node id, 1 = the greater).
+   */
+  nodeByScid(scid: bigint, direction: 0 | 1 = 0): SimNodeBase | undefined {
+    for (const c of this.channels) {
+      const names = [c.scid, c.aliasA, c.aliasB].filter((x): x is string => x !== undefined);
+      if (!names.some((n) => scidToBigInt(n) === scid)) continue;
+      const [lo, hi] = c.a.idHex < c.b.idHex ? [c.a, c.b] : [c.b, c.a];
+      return direction === 0 ? lo : hi;
+    }
+    return undefined;
+  }
+
+  /** Moves the chain tip; lightningd tells subscribed plugins with `block_added`. */
+  setBlockheight(height: number): void {
+    this.blockheight = height;
+    for (const n of this.nodes.values()) n.onBlock(height);
   }
 
   /** Hands a packet to a peer, asynchronously, as the wire would. */

@@ -5,6 +5,7 @@ import { toHex, utf8 } from '../../src/codec/bytes.js';
 import { sha256 } from '../../src/crypto/hash.js';
 import { pubFromPriv, asPrivKey, type PrivKey, type PubKey } from '../../src/crypto/secp.js';
 import type { SimNetwork, SimChannel } from './network.js';
+import type { SimHtlc } from './channels.js';
 import { simPeel, type SimFinal } from './onion-adapter.js';
 import { scidToBigInt } from './scid.js';
 
@@ -27,16 +28,25 @@ export abstract class SimNodeBase {
   readonly violations: string[] = [];
   /** Messages connectd dropped, with the reason (rate limit, bad onion...). */
   readonly dropped: Array<{ reason: string }> = [];
+  /** Why this node failed HTLCs (lightningd's debug log lines about them). */
+  readonly htlcLog: string[] = [];
+  /** HTLCs this node forwarded: incoming → outgoing. */
+  readonly forwards: Array<{ in: SimHtlc; out: SimHtlc }> = [];
+  /** cltv-delta this node insists on when forwarding (lightningd's config). */
+  cltvDelta = 6;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   rateLimit = true;
 
-  constructor(readonly net: SimNetwork, readonly name: string, readonly seed: number) {
-    this.priv = asPrivKey(sha256(utf8(`cln-asyncpay simulated node ${seed}`)));
+  constructor(readonly net: SimNetwork, readonly name: string, readonly seed: number, privKey?: PrivKey) {
+    this.priv = privKey ?? asPrivKey(sha256(utf8(`cln-asyncpay simulated node ${seed}`)));
     this.id = pubFromPriv(this.priv);
     this.idHex = toHex(this.id);
   }
 
   onPeerConnected(_peer: SimNodeBase): void {}
+  onBlock(_height: number): void {}
+  /** An HTLC a channel peer offered us (update_add_htlc, committed). */
+  abstract receiveHtlc(htlc: SimHtlc): void;
   onPeerDisconnected(_peer: SimNodeBase): void {}
   abstract shutdown(): Promise<void>;
 
