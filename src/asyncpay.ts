@@ -16,6 +16,8 @@ import type { RecipientRole } from './recipient/role.js';
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
 const now = makeClock();
+// Dev option (tests): a short RPC timeout, like ASYNCPAY_DEV_TICK_MS; never set it on a real node.
+if (Number(process.env.ASYNCPAY_DEV_RPC_TIMEOUT_MS) > 0) plugin.rpc.timeoutMs = Number(process.env.ASYNCPAY_DEV_RPC_TIMEOUT_MS);
 
 interface App {
   store: Store;
@@ -57,6 +59,7 @@ plugin.onInit(async (options, configuration) => {
   });
   transport.ownPaths.restore(
     (await store.list<{ path_id: string; expires_at: number; seq: number }>(OWN)).map((e) => ({ key: e.key, ...e.value })),
+    now(),
   );
   const server = new StaticInvoiceServer(
     transport,
@@ -67,7 +70,7 @@ plugin.onInit(async (options, configuration) => {
     (topic, payload) => plugin.notify(topic, payload),
   );
   await server.load();
-  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options });
+  const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options, notify: (topic, payload) => plugin.notify(topic, payload) });
   transport.onMessage(async (m) => {
     if (await server.handle(m)) return;
     if (await recipient.handle(m)) return;
@@ -82,9 +85,11 @@ plugin.method('asyncrecipient-paths', (p) => ready().server.recipientPaths(p));
 plugin.method('staticinvoice-list', (p) => ready().server.list(p));
 plugin.method('staticinvoice-confirm', (p) => ready().server.confirm(p));
 plugin.method('staticinvoice-delete', (p) => ready().server.delete(p));
+plugin.method('asyncrecipient-revoke', (p) => ready().server.revoke(p));
 plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
+plugin.method('asyncreceive-listpayments', (p) => ready().recipient.pay.listPayments(p));
 
 // Our paths end at the virtual node, so nothing of ours arrives through these hooks;
 // they are registered `before: offers` so that, should a BOLT 12 message for us ever
@@ -93,11 +98,19 @@ const passOn = () => ({ result: 'continue' });
 plugin.hook('onion_message_recv', passOn);
 plugin.hook('onion_message_recv_secret', passOn);
 
+// Ordered before keysend (manifest): keysend would rewrite a static-invoice payment and
+// lightningd fail it (payments.md §2). HTLCs that are not ours get `continue` at once.
+plugin.hook('htlc_accepted', (payload) => (app ? app.recipient.pay.onHtlcAccepted(payload) : { result: 'continue' }));
+plugin.subscribe('invoice_payment', (payload) => app?.recipient.pay.onInvoicePayment(payload));
+
 plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForwardFail(payload));
 plugin.subscribe('connect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.transport.onPeerConnected(payload.id);
   if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
 });
-plugin.subscribe('disconnect', () => {});
+plugin.subscribe('disconnect', (payload: { id?: string }) => {
+  if (app && typeof payload?.id === 'string') app.transport.onPeerDisconnected(payload.id);
+});
 plugin.subscribe('shutdown', () => {});
 
 plugin.onShutdown(async () => {

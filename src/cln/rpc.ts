@@ -17,6 +17,7 @@ export type RpcParams = Record<string, unknown> | unknown[];
 
 interface Pending {
   method: string;
+  timer: NodeJS.Timeout | undefined;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   /** The connection the request was written to. */
@@ -33,6 +34,24 @@ export interface RpcClientOptions {
   /** Id prefix; lightningd shows ids in its logs, so make them say who called. */
   idPrefix?: string;
   log?: Logger;
+  /** Default per-call timeout in ms (0: none). Long-poll methods (`wait*`) have none unless asked. */
+  timeoutMs?: number;
+}
+
+/** Every call fails after this long without an answer, unless the caller says otherwise. */
+export const DEFAULT_RPC_TIMEOUT_MS = 60_000;
+/** Methods that wait for an event by design: no default timeout (they take their own `timeout` parameter). */
+const LONG_POLL = /^wait/;
+
+/**
+ * No answer within the call's timeout: the call is forgotten (a late answer is dropped).
+ * Like a lost connection, lightningd may still have executed it.
+ */
+export class RpcTimeoutError extends RpcConnectionError {
+  readonly timedOut = true;
+  constructor(method: string, readonly timeoutMs: number) {
+    super(method, `no answer from lightningd within ${timeoutMs} ms`);
+  }
 }
 
 export class RpcClient {
@@ -42,10 +61,13 @@ export class RpcClient {
   private counter = 0;
   private readonly idPrefix: string;
   private readonly log: Logger | undefined;
+  /** Default per-call timeout (ms, 0 = none); the entry point may change it (dev option). */
+  timeoutMs: number;
 
   constructor(options: RpcClientOptions = {}) {
     this.idPrefix = options.idPrefix ?? 'plugin';
     this.log = options.log;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
   }
 
   /** Sets the socket path (the plugin runtime does this at init). */
@@ -75,8 +97,12 @@ export class RpcClient {
    *
    * `filter` is lightningd's top-level output filter (`{"channels":[{"short_channel_id":true}]}`),
    * worth using for listnodes/listchannels, whose full answers are many MB on mainnet.
+   *
+   * `timeoutMs` bounds the wait (default: the client's, none for `wait*` methods): an
+   * answer that never comes — dropped as malformed, or a call lightningd sits on — then
+   * rejects with RpcTimeoutError and the call is forgotten, so no caller waits for ever.
    */
-  call<T = any>(method: string, params: RpcParams = {}, options: { filter?: unknown } = {}): Promise<T> {
+  call<T = any>(method: string, params: RpcParams = {}, options: { filter?: unknown; timeoutMs?: number } = {}): Promise<T> {
     if (this.path === undefined) return Promise.reject(new RpcNotReadyError(method));
     const id = `${this.idPrefix}:${method}#${++this.counter}`;
     let text: string;
@@ -88,8 +114,18 @@ export class RpcClient {
       return Promise.reject(new TypeError(`${method}: params are not JSON-serialisable: ${(e as Error).message}`));
     }
     const conn = this.connection();
+    const timeoutMs = options.timeoutMs ?? (LONG_POLL.test(method) ? 0 : this.timeoutMs);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, conn });
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              if (!this.pending.delete(id)) return;
+              this.log?.unusual(`lightningd RPC: ${method} (${id}) unanswered after ${timeoutMs} ms; giving up on it`);
+              if (this.pending.size === 0 && !conn.closed) conn.socket.unref();
+              reject(new RpcTimeoutError(method, timeoutMs));
+            }, timeoutMs)
+          : undefined;
+      this.pending.set(id, { method, timer, resolve: resolve as (v: unknown) => void, reject, conn });
       // Keep the process alive only while answers are awaited: an idle
       // connection must not stop a plugin (or a test) from exiting.
       conn.socket.ref();
@@ -140,6 +176,7 @@ export class RpcClient {
       return;
     }
     this.pending.delete(id);
+    if (p.timer) clearTimeout(p.timer);
     const error = m.error;
     if (error !== undefined && error !== null) {
       const e = typeof error === 'object' ? (error as Record<string, unknown>) : { message: String(error) };
@@ -162,6 +199,7 @@ export class RpcClient {
     for (const [id, p] of this.pending) {
       if (p.conn !== conn) continue;
       this.pending.delete(id);
+      if (p.timer) clearTimeout(p.timer);
       p.reject(new RpcConnectionError(p.method, reason, err));
     }
     conn.socket.destroy();

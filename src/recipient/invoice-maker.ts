@@ -14,7 +14,7 @@ import { HELD_HTLC_PATH_GRACE } from './constants.js';
 import { createForwardPath } from './forward-path.js';
 import { offerSigningKey, paymentPathId } from './keys.js';
 import { buildAsyncOffer, buildAsyncStaticInvoice, invoiceRelativeExpiry } from './offer-builder.js';
-import { buildPaymentPaths, inboundChannels, type PeerChannelJson } from './payment-paths.js';
+import { buildPaymentPaths, finalHopInfo, inboundChannels, type FinalHopInfo, type PeerChannelJson } from './payment-paths.js';
 
 /** No channel we could build a payment path through: nothing can pay us. */
 export class NoChannelError extends Error {
@@ -33,6 +33,10 @@ export interface MadeInvoice {
   readonly forwardPath: BlindedPath;
   readonly createdAt: number;
   readonly forwardIntro: string;
+  /** Our final hop of each payment path: registered so payments over them are recognised. */
+  readonly payPaths: readonly FinalHopInfo[];
+  /** When the invoice expires (created_at + relative expiry). */
+  readonly expiresAt: number;
 }
 
 const U32_MAX = 0xffffffff;
@@ -69,13 +73,14 @@ export class InvoiceMaker {
     const createdAt = this.now();
     const relativeExpiry = invoiceRelativeExpiry(offer, createdAt);
     const [info, channels] = await Promise.all([this.getinfo(), this.channels()]);
-    const paymentPaths = buildPaymentPaths({
+    const pathArgs = {
       channels,
       ourId: secrets.ourId,
       pathId: paymentPathId(secrets.offerKeyBase, nonce),
       blockHeight: info.blockheight,
       relativeExpirySecs: relativeExpiry,
-    });
+    };
+    const paymentPaths = buildPaymentPaths(pathArgs);
     if (paymentPaths.length === 0) throw new NoChannelError();
     const offerTag = offerIdOf(offer.records).slice(0, 8);
     const held = await this.transport.createPath({
@@ -92,7 +97,14 @@ export class InvoiceMaker {
       createdAt,
     });
     const fwd = await createForwardPath(this.transport, { kind: 'forwarded_invreq', slot, offerTag }, serverReplyPath);
-    return { invoice, forwardPath: fwd.path, createdAt, forwardIntro: fwd.intro };
+    return {
+      invoice,
+      forwardPath: fwd.path,
+      createdAt,
+      forwardIntro: fwd.intro,
+      payPaths: finalHopInfo(paymentPaths, pathArgs),
+      expiresAt: Math.min(createdAt + relativeExpiry, U32_MAX),
+    };
   }
 }
 

@@ -45,6 +45,8 @@ export interface PeerChannelJson {
 }
 
 const U64_MAX = 0xffffffffffffffffn;
+/** Our own hop's htlc_minimum_msat (the peer's minimum applies before us). */
+const FINAL_HTLC_MINIMUM_MSAT = 1n;
 /** LDK: 21 million BTC in msat, the cap of an aggregated htlc_maximum. */
 const TOTAL_SUPPLY_MSAT = 21_000_000n * 100_000_000n * 1000n;
 
@@ -191,7 +193,7 @@ export function buildPaymentPaths(a: PaymentPathArgs): PaymentPath[] {
             paymentConstraints: { maxCltvExpiry: Math.min(maxCltv + ch.relay.cltvExpiryDelta, 0xffffffff), htlcMinimumMsat: ch.htlcMinimumMsat },
           },
         },
-        { nodeId: a.ourId, data: { pathId: a.pathId, paymentConstraints: { maxCltvExpiry: maxCltv, htlcMinimumMsat: 1n } } },
+        { nodeId: a.ourId, data: { pathId: a.pathId, paymentConstraints: { maxCltvExpiry: maxCltv, htlcMinimumMsat: FINAL_HTLC_MINIMUM_MSAT } } },
       ],
       undefined,
       // Equal hop sizes, so the payer cannot tell which hop is the recipient.
@@ -200,4 +202,24 @@ export function buildPaymentPaths(a: PaymentPathArgs): PaymentPath[] {
     out.push({ path, payinfo });
   }
   return out;
+}
+
+/** What our own (final) hop of each path allows: how we recognise and check payments over it. */
+export interface FinalHopInfo {
+  /** The final hop's encrypted_recipient_data: the payer puts these exact bytes in TLV 10. */
+  readonly encryptedData: Uint8Array;
+  readonly maxCltvExpiry: number;
+  readonly htlcMinimumMsat: bigint;
+  readonly minFinalCltvDelta: number;
+}
+
+/** The final-hop constraints buildPaymentPaths wrote into `paths` (built with the same args). */
+export function finalHopInfo(paths: readonly PaymentPath[], a: Pick<PaymentPathArgs, 'blockHeight' | 'relativeExpirySecs' | 'minFinalCltvExpiryDelta'>): FinalHopInfo[] {
+  const maxCltvExpiry = finalMaxCltvExpiry(a.blockHeight, a.relativeExpirySecs);
+  return paths.map((p) => ({
+    encryptedData: p.path.hops[p.path.hops.length - 1]!.encryptedData,
+    maxCltvExpiry,
+    htlcMinimumMsat: FINAL_HTLC_MINIMUM_MSAT,
+    minFinalCltvDelta: a.minFinalCltvExpiryDelta ?? MIN_FINAL_CLTV_EXPIRY_DELTA,
+  }));
 }

@@ -2,33 +2,35 @@
 // keeps a cache of offers built with a static invoice server, so that
 // `lightning-cli asyncoffer` has an offer payers can use while this node is offline.
 // Decides and persists here; the pure rules live in cache.ts, building in
-// invoice-maker.ts, and the transport sends.
+// invoice-maker.ts, sending invoices in invoice-sender.ts; getting paid (releases,
+// HTLC claims, fresh invoices) in pay/.
 import { fromHex, toHex } from '../codec/bytes.js';
-import { offerToString, decodeOffer } from '../bolt12/offer.js';
-import { sameOfferRecords } from '../bolt12/offer-id.js';
-import { decodeInvoiceRequest, verifyInvoiceRequestSignature } from '../bolt12/invoice-request.js';
 import type { NonEmpty } from '../bolt12/build.js';
 import { RpcError, JSONRPC_INVALID_PARAMS } from '../cln/errors.js';
 import { sha256 } from '../crypto/hash.js';
 import { randomBytes } from '../crypto/secp.js';
-import type { InvoiceRequestMessage, OfferPathsMessage } from '../messages/types.js';
+import type { OfferPathsMessage } from '../messages/types.js';
 import { decodeBlindedPath, encodeBlindedPath, encodeBlindedPaths } from '../onion/blinded_path.js';
 import type { BlindedPath } from '../onion/types.js';
-import type { Store, StoreOp } from '../store/store.js';
+import type { Json, Store, StoreOp } from '../store/store.js';
 import type { PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
 import { RequestBackoff } from './backoff.js';
-import { OfferCache, offerTagOf, type SlotRecord } from './cache.js';
+import { OfferCache, type SlotRecord } from './cache.js';
 import {
   DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_OFFER_COUNT, MAX_REQUEST_COPIES, MAX_UPDATE_ATTEMPTS, OFFER_PATHS_REPLY_LIFETIME,
 } from './constants.js';
 import { InvoiceMaker, offerIdHex, type MadeInvoice } from './invoice-maker.js';
+import { InvoiceSender } from './invoice-sender.js';
 import { newOfferNonce } from './keys.js';
+import { noOfferError, noServerError, offerAnswer } from './offer-answer.js';
+import { handlePaymentMessage, heldOffer, type PayMessageHost } from './pay/messages.js';
+import { RecipientPayments } from './pay/payments.js';
 import { RecipientStore, type ServerConfig } from './recipient-store.js';
 import type { RecipientRole } from './role.js';
 import { Serial } from './serial.js';
 import { parseServerPaths, serverPathsToHex, ServerPathsError } from './server-paths.js';
-import { slotView } from './status.js';
+import { devTickMs, statusView } from './status.js';
 
 export interface RecipientDeps {
   transport: Transport;
@@ -37,13 +39,13 @@ export interface RecipientDeps {
   log: { debug(m: string): void; info(m: string): void; unusual(m: string): void };
   now: () => number;
   options: Readonly<Record<string, unknown>>;
+  /** Emits a notification declared in the manifest (asyncpay_payment_received). */
+  notify: (topic: string, payload: Json) => void;
   /** Timer period; defaults to ASYNCPAY_DEV_TICK_MS or LDK's 60 s. */
   tickMs?: number;
 }
 
-/** `asyncoffer` errors: no offer can be handed out yet; `data.state` says why. */
-export const ERR_NO_SERVER = 1920;
-export const ERR_NO_OFFER_YET = 1921;
+export { ERR_NO_OFFER_YET, ERR_NO_SERVER } from './offer-answer.js';
 
 type Ctx<K extends PathContext['kind']> = Extract<PathContext, { kind: K }>;
 
@@ -51,10 +53,6 @@ export function createRecipient(deps: RecipientDeps): RecipientRole {
   return new AsyncRecipient(deps);
 }
 
-function tickMsFromEnv(): number {
-  const v = Number(process.env.ASYNCPAY_DEV_TICK_MS);
-  return Number.isInteger(v) && v > 0 ? v : DEFAULT_TICK_MS;
-}
 
 class AsyncRecipient implements RecipientRole {
   private readonly db: RecipientStore;
@@ -72,17 +70,39 @@ class AsyncRecipient implements RecipientRole {
   private ignored = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Getting paid: releases, HTLC claims, fresh invoices, payment records. */
+  readonly pay: RecipientPayments;
+  private readonly sender: InvoiceSender;
 
   constructor(private readonly d: RecipientDeps) {
     this.db = new RecipientStore(d.store);
     this.maker = new InvoiceMaker(d.transport, d.rpc, d.now);
-    this.tickMs = d.tickMs ?? tickMsFromEnv();
+    this.tickMs = d.tickMs ?? devTickMs(DEFAULT_TICK_MS);
     const n = Number(d.options['asyncpay-offer-count'] ?? DEFAULT_OFFER_COUNT);
     if (!Number.isInteger(n) || n < 1 || n > MAX_OFFER_COUNT) {
       d.log.unusual(`asyncpay-offer-count must be 1..${MAX_OFFER_COUNT}; using ${DEFAULT_OFFER_COUNT}`);
       this.count = DEFAULT_OFFER_COUNT;
     } else this.count = n;
     this.cache = new OfferCache(this.count);
+    this.pay = new RecipientPayments({
+      transport: d.transport,
+      store: d.store,
+      rpc: d.rpc,
+      log: d.log,
+      now: d.now,
+      notify: d.notify,
+      offers: { byOfferId: (id) => heldOffer(this.cache.all().find((r) => r.offer?.offer_id === id)) },
+    });
+    this.sender = new InvoiceSender({
+      transport: d.transport,
+      maker: this.maker,
+      pay: this.pay,
+      cache: () => this.cache,
+      now: d.now,
+      log: d.log,
+      persist: (recs) => this.persist(recs),
+      slotError: (r, msg) => this.slotError(r, msg),
+    });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -91,6 +111,7 @@ class AsyncRecipient implements RecipientRole {
     this.server = await this.db.getServer();
     this.cache = new OfferCache(this.count, await this.db.listSlots());
     if (this.server) this.serverPaths = this.server.paths.map((h) => decodeBlindedPath(fromHex(h)));
+    await this.pay.start();
     const opt = String(this.d.options['asyncpay-server-paths'] ?? '').trim();
     if (opt && opt !== this.server?.option_value) {
       try {
@@ -114,6 +135,7 @@ class AsyncRecipient implements RecipientRole {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.serial.run(async () => {});
+    await this.pay.stop();
   }
 
   private schedule(ms: number): void {
@@ -192,7 +214,7 @@ class AsyncRecipient implements RecipientRole {
     if (!this.server) return;
     // A tick spent waiting counts down the backoff; the refresh of invoices goes on regardless.
     await this.checkOffers(true, !this.backoff.tick());
-    await this.refreshInvoices();
+    await this.sender.refresh();
   }
 
   /** One offer-paths check (LDK check_refresh_async_offers): at most one slot requested. */
@@ -240,50 +262,6 @@ class AsyncRecipient implements RecipientRole {
     this.d.log.debug(`sent offer_paths_request for slot ${slot} over ${sent} server path(s)`);
   }
 
-  /** Re-sends invoices of pending offers (every tick) and of used offers confirmed > 2 h ago. */
-  private async refreshInvoices(): Promise<void> {
-    for (const rec of this.cache.needingInvoiceRefresh(this.d.now())) {
-      const o = rec.offer!;
-      const updatePath = decodeBlindedPath(fromHex(o.update_path));
-      let made: MadeInvoice;
-      try {
-        made = await this.maker.makeInvoice(rec.slot, decodeOffer(fromHex(o.offer)), fromHex(o.nonce), updatePath);
-      } catch (e) {
-        await this.slotError(rec, `cannot build a fresh static invoice: ${(e as Error).message}`);
-        continue;
-      }
-      this.d.log.debug(`refreshing the static invoice of slot ${rec.slot} (${rec.state})`);
-      await this.sendInvoice(rec, made, updatePath);
-    }
-  }
-
-  /** serve_static_invoice over the server's update path, with our confirmation reply path. */
-  private async sendInvoice(rec: SlotRecord, made: MadeInvoice, updatePath: BlindedPath): Promise<void> {
-    const o = rec.offer!;
-    try {
-      const reply = await this.d.transport.createPath({
-        kind: 'persisted_reply',
-        slot: rec.slot,
-        createdAt: made.createdAt,
-        offerTag: fromHex(offerTagOf(o.offer_id)),
-      });
-      await this.d.transport.send(
-        updatePath,
-        { kind: 'serve_static_invoice', invoice: made.invoice.bytes, forwardInvoiceRequestPath: made.forwardPath },
-        { replyPath: reply },
-      );
-    } catch (e) {
-      return this.slotError(rec, `could not send serve_static_invoice: ${(e as Error).message}`);
-    }
-    o.sent_invoice_created_at = made.createdAt;
-    o.sent_at = this.d.now();
-    o.invoices_sent++;
-    rec.last_error = null;
-    rec.last_error_at = null;
-    await this.persist([rec]);
-    this.d.log.debug(`sent serve_static_invoice for slot ${rec.slot} (${made.invoice.bytes.length} bytes, forward path intro: ${made.forwardIntro})`);
-  }
-
   // ------------------------------------------------------------------ inbound messages
 
   async handle(m: Inbound): Promise<boolean> {
@@ -297,12 +275,11 @@ class AsyncRecipient implements RecipientRole {
       default:
         return false;
     }
-    await this.job(`handling ${m.message.kind}`, async () => {
-      const msg = m.message;
+    if (await handlePaymentMessage(this.payHost, this.pay, m)) return true;
+    const msg = m.message;
+    await this.job(`handling ${msg.kind}`, async () => {
       if (c.kind === 'offer_paths_reply' && msg.kind === 'offer_paths') return this.onOfferPaths(c, msg, m.replyPath);
       if (c.kind === 'persisted_reply' && msg.kind === 'static_invoice_persisted') return this.onPersisted(c);
-      if (c.kind === 'forwarded_invreq' && msg.kind === 'invoice_request') return this.onForwardedInvreq(c, msg);
-      if (c.kind === 'held_htlc' && msg.kind === 'held_htlc_available') return this.onHeldHtlc(c);
       return this.ignore(`${msg.kind} on a ${c.kind} path is not what that path is for`);
     });
     return true;
@@ -353,7 +330,7 @@ class AsyncRecipient implements RecipientRole {
     // Persisted before sending: after a crash the pending offer's invoice is re-sent.
     await this.persist([rec]);
     this.d.log.info(`built async offer ${rec.offer!.offer_id} for slot ${slot}; sending its static invoice to the server`);
-    await this.sendInvoice(rec, made, replyPath);
+    await this.sender.send(rec, made, replyPath);
   }
 
   /** LDK §7.6. */
@@ -367,77 +344,36 @@ class AsyncRecipient implements RecipientRole {
     else this.d.log.debug(`static invoice of slot ${rec.slot} (${rec.state}) confirmed again, created_at ${ctx.createdAt}`);
   }
 
-  /**
-   * A payer's invoice_request the server forwarded while we are online. Answering it
-   * with a BOLT 12 invoice (and receiving the payment) is not part of this role yet;
-   * the server has already answered the payer with our static invoice.
-   */
-  private async onForwardedInvreq(ctx: Ctx<'forwarded_invreq'>, msg: InvoiceRequestMessage): Promise<void> {
-    const rec = this.cache.findByTag(toHex(ctx.offerTag));
-    if (!rec) return this.ignore(`invoice_request forwarded for an offer we do not hold (slot ${ctx.slot})`);
-    let amount: bigint | undefined;
-    try {
-      const req = decodeInvoiceRequest(msg.bytes);
-      if (!verifyInvoiceRequestSignature(req)) throw new Error('bad payer signature');
-      if (!sameOfferRecords(req.records, decodeOffer(fromHex(rec.offer!.offer)).records)) throw new Error('not for the offer of that slot');
-      amount = req.amount;
-    } catch (e) {
-      return this.ignore(`forwarded invoice_request for slot ${rec.slot}: ${(e as Error).message}`);
-    }
-    rec.forwarded_invreqs++;
-    rec.last_forwarded_invreq_at = this.d.now();
-    await this.persist([rec]);
-    this.d.log.info(
-      `invoice_request for async offer ${rec.offer!.offer_id} (slot ${rec.slot}${amount !== undefined ? `, ${amount} msat` : ''}) forwarded by the server; ` +
-        'not answered (answering with a BOLT 12 invoice is not implemented; the payer has our static invoice)',
-    );
-  }
-
-  /** The payment phase (release_held_htlc) is not part of this role yet: counted and logged. */
-  private async onHeldHtlc(ctx: Ctx<'held_htlc'>): Promise<void> {
-    const rec = this.cache.findByTag(toHex(ctx.offerTag));
-    if (!rec) return this.ignore(`held_htlc_available for an offer we do not hold (slot ${ctx.slot})`);
-    rec.held_htlc_available++;
-    await this.persist([rec]);
-    this.d.log.info(`held_htlc_available for async offer ${rec.offer!.offer_id} (slot ${rec.slot}); releasing held HTLCs is not implemented`);
-  }
+  /** What the payment messages need from the role (pay/messages.ts). */
+  private readonly payHost: PayMessageHost = {
+    job: (what, f) => this.job(what, f),
+    offerByTag: (tag) => heldOffer(this.cache.findByTag(toHex(tag))),
+    count: async (tag, what) => {
+      const rec = this.cache.findByTag(toHex(tag));
+      if (!rec) return undefined;
+      if (what === 'held_htlc_available') rec.held_htlc_available++;
+      else {
+        rec.forwarded_invreqs++;
+        rec.last_forwarded_invreq_at = this.d.now();
+      }
+      await this.persist([rec]);
+      return heldOffer(rec);
+    },
+    ignore: (why) => this.ignore(why),
+    log: { unusual: (m) => this.d.log.unusual(m) },
+  };
 
   // ------------------------------------------------------------------ RPC
 
   asyncOffer(_params: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.serial.run(async () => {
-      if (!this.server) {
-        throw new RpcError(ERR_NO_SERVER, `no static invoice server configured${this.configError ? ` (${this.configError})` : ''}: set asyncpay-server-paths or call asyncreceive-setserver`, { state: 'no_server' });
-      }
+      if (!this.server) throw noServerError(this.configError);
       await this.prune(this.d.now());
       const pick = this.cache.pickForAsyncOffer();
-      if (pick) {
-        const r = pick.record;
-        if (pick.fresh) await this.persist([r]);
-        return {
-          offer: offerToString({ bytes: fromHex(r.offer!.offer) }),
-          offer_id: r.offer!.offer_id,
-          expires_at: r.offer!.expires_at,
-          // "ready": handed out for the first time now; "used": returned before.
-          state: pick.fresh ? 'ready' : 'used',
-          invoice_slot: r.slot,
-          invoice_created_at: r.offer!.invoice_created_at,
-        };
-      }
-      throw await this.noOfferError();
+      if (!pick) throw await noOfferError(this.cache.waitingFor(), async () => (await this.maker.channels()).length);
+      if (pick.fresh) await this.persist([pick.record]);
+      return offerAnswer(pick.record, pick.fresh);
     });
-  }
-
-  private async noOfferError(): Promise<RpcError> {
-    const waiting = this.cache.waitingFor();
-    if (waiting === 'awaiting_confirmation') {
-      return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: awaiting confirmation (static_invoice_persisted) from the static invoice server', { state: 'awaiting_confirmation' });
-    }
-    const chans = await this.maker.channels().catch(() => []);
-    if (chans.length === 0) {
-      return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: no channel to build payment paths from (open a channel, e.g. with the server)', { state: 'no_channel' });
-    }
-    return new RpcError(ERR_NO_OFFER_YET, 'no async offer ready yet: requesting offer paths from the static invoice server', { state: 'requesting' });
   }
 
   async setServer(params: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -459,19 +395,17 @@ class AsyncRecipient implements RecipientRole {
   status(_params: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.serial.run(async () => {
       if (this.server) await this.prune(this.d.now());
-      const slots = this.cache.all();
-      return {
-        server_configured: this.server !== undefined,
-        server_paths: this.serverPaths.length,
-        ...(this.configError ? { config_error: this.configError } : {}),
-        offer_count: this.count,
-        unanswered_requests: this.backoff.unanswered,
-        backoff_ticks: this.backoff.skipTicks,
-        ignored_messages: this.ignored,
-        forwarded_invoice_requests: slots.reduce((n, r) => n + r.forwarded_invreqs, 0),
-        held_htlc_available: slots.reduce((n, r) => n + r.held_htlc_available, 0),
-        slots: slots.map(slotView),
-      };
+      return statusView({
+        configured: this.server !== undefined,
+        serverPaths: this.serverPaths.length,
+        configError: this.configError,
+        offerCount: this.count,
+        backoff: this.backoff,
+        ignored: this.ignored,
+        payments: this.pay.status(),
+        slots: this.cache.all(),
+      });
     });
   }
 }
+

@@ -15,4 +15,10 @@ export interface RecipientRole {
   setServer(params: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** `asyncreceive-status` */
   status(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** The payment side: `htlc_accepted`, `invoice_payment`, `asyncreceive-listpayments`. */
+  readonly pay: {
+    onHtlcAccepted(payload: unknown): Promise<Record<string, unknown>>;
+    onInvoicePayment(payload: unknown): Promise<void>;
+    listPayments(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  };
 }

@@ -3,7 +3,42 @@
 // paste, and the last error so an operator sees why a slot is stuck.
 import { fromHex } from '../codec/bytes.js';
 import { offerToString } from '../bolt12/offer.js';
+import type { RequestBackoff } from './backoff.js';
 import type { SlotRecord } from './cache.js';
+
+/** The timer period: ASYNCPAY_DEV_TICK_MS (a dev knob for tests) or `fallback`. */
+export function devTickMs(fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.ASYNCPAY_DEV_TICK_MS);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+export interface StatusArgs {
+  readonly configured: boolean;
+  readonly serverPaths: number;
+  readonly configError: string | null;
+  readonly offerCount: number;
+  readonly backoff: Pick<RequestBackoff, 'unanswered' | 'skipTicks'>;
+  readonly ignored: number;
+  readonly payments: Record<string, unknown>;
+  readonly slots: readonly SlotRecord[];
+}
+
+/** `asyncreceive-status`. */
+export function statusView(a: StatusArgs): Record<string, unknown> {
+  return {
+    server_configured: a.configured,
+    server_paths: a.serverPaths,
+    ...(a.configError ? { config_error: a.configError } : {}),
+    offer_count: a.offerCount,
+    unanswered_requests: a.backoff.unanswered,
+    backoff_ticks: a.backoff.skipTicks,
+    ignored_messages: a.ignored,
+    forwarded_invoice_requests: a.slots.reduce((n, r) => n + r.forwarded_invreqs, 0),
+    held_htlc_available: a.slots.reduce((n, r) => n + r.held_htlc_available, 0),
+    payments: a.payments,
+    slots: a.slots.map(slotView),
+  };
+}
 
 export function slotView(r: SlotRecord): Record<string, unknown> {
   const o = r.offer;

@@ -40,6 +40,8 @@ export interface RecipientRecord {
   recipient_id: string;
   created_at: number;
   counters: Counters;
+  /** Set by asyncrecipient-revoke: every later message of this recipient is refused. */
+  revoked_at?: number | null;
 }
 
 const INV = 'server-invoices';

@@ -5,14 +5,12 @@
 import { fromHex, toHex, utf8 } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { sha256 } from '../crypto/hash.js';
-import { decodeInvoiceRequest } from '../bolt12/invoice-request.js';
 import { decodeStaticInvoice, type StaticInvoice } from '../bolt12/static-invoice.js';
 import { expiresAt as objectExpiresAt } from '../bolt12/expiry.js';
 import { checkStaticInvoiceToPersist } from '../bolt12/validate.js';
 import { offerIdOf } from '../bolt12/offer-id.js';
 import { RpcError, JSONRPC_INVALID_PARAMS } from '../cln/errors.js';
 import type {
-  InvoiceRequestMessage,
   OfferPathsRequestMessage,
   ServeStaticInvoiceMessage,
 } from '../messages/types.js';
@@ -20,40 +18,27 @@ import { decodeBlindedPath, encodeBlindedPath, encodeBlindedPathVec } from '../o
 import type { BlindedPath } from '../onion/types.js';
 import { NEVER, type PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
-import { emptyCounters, ServerStore, type Counters, type InvoiceRecord, type RecipientRecord } from './server-store.js';
+import { KeyedLock } from './keyed-lock.js';
+import { isAbsent, requireRecipientId, requireSlot } from './params.js';
+import { InvoiceRequests } from './invoice-requests.js';
+import { RecipientBook, type RejectReason, type ServerLog } from './recipients.js';
+import { ServerStore, type InvoiceRecord } from './server-store.js';
+
+export { MAX_RECIPIENT_ID_BYTES } from './params.js';
+export type { RejectReason, ServerLog } from './recipients.js';
 
 /** LDK's DEFAULT_ASYNC_RECEIVE_OFFER_EXPIRY: offer paths and S's serve reply path live a year. */
 export const OFFER_PATHS_LIFETIME = 365 * 24 * 3600;
-/** LDK caps recipient ids at 1024 bytes. */
-export const MAX_RECIPIENT_ID_BYTES = 1024;
 export const ERR_NOT_FOUND = 1901;
 export const ERR_NO_PATHS = 1902;
 export const ERR_SEND_FAILED = 1903;
+export const ERR_REVOKED = 1904;
 
 export interface ServerOptions {
   autoconfirm: boolean;
   maxSlots: number;
   maxInvoiceBytes: number;
 }
-
-export interface ServerLog {
-  debug(m: string): void;
-  info(m: string): void;
-  unusual(m: string): void;
-}
-
-export type RejectReason =
-  | 'no_reply_path'
-  | 'too_large'
-  | 'bad_invoice'
-  | 'expired'
-  | 'slot_over_quota'
-  | 'wrong_paths'
-  | 'replay'
-  | 'unknown_recipient'
-  | 'bad_invoice_request'
-  | 'nothing_stored'
-  | 'wrong_message_for_path';
 
 /** 16 bytes naming a recipient inside path contexts: SHA256(recipient_id)[0..16]. */
 export function recipientKey(recipientId: string): Uint8Array {
@@ -65,12 +50,13 @@ function pathHash(p: BlindedPath): string {
   return toHex(sha256(encodeBlindedPath(p)).subarray(0, 16));
 }
 
+const slotLockKey = (rkHex: string, slot: number) => `${rkHex}:${slot}`;
+
 export class StaticInvoiceServer {
-  /** In-memory counters per recipient key (authoritative; flushed to the store). */
-  private readonly counters = new Map<string, Counters>();
-  private readonly names = new Map<string, string>();
-  private readonly created = new Map<string, number>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly book: RecipientBook;
+  /** Serve, confirm and delete of one (recipient, slot) never interleave. */
+  private readonly slotLock = new KeyedLock();
+  private readonly invoiceRequests: InvoiceRequests;
 
   constructor(
     private readonly transport: Transport,
@@ -79,14 +65,18 @@ export class StaticInvoiceServer {
     private readonly log: ServerLog,
     private readonly now: () => number,
     private readonly notify: (topic: string, payload: Record<string, unknown>) => void,
-  ) {}
+  ) {
+    this.book = new RecipientBook(store, log);
+    this.invoiceRequests = new InvoiceRequests(transport, store, this.book, log, now);
+  }
 
-  async load(): Promise<void> {
-    for (const { rk, rec } of await this.store.listRecipients()) {
-      this.counters.set(rk, { ...emptyCounters(), ...rec.counters });
-      this.names.set(rk, rec.recipient_id);
-      this.created.set(rk, rec.created_at);
-    }
+  load(): Promise<void> {
+    return this.book.loadAll();
+  }
+
+  /** Writes counters to the store (also at shutdown). */
+  flush(): Promise<void> {
+    return this.book.flush();
   }
 
   // ------------------------------------------------------------------ RPC methods
@@ -95,28 +85,25 @@ export class StaticInvoiceServer {
   async recipientPaths(params: { recipient_id?: unknown; expiry?: unknown }): Promise<Record<string, unknown>> {
     const recipientId = requireRecipientId(params.recipient_id);
     let expiresAt = NEVER;
-    if (params.expiry !== undefined && params.expiry !== null) {
+    if (!isAbsent(params.expiry)) {
       const e = Number(params.expiry);
       if (!Number.isInteger(e) || e <= 0 || e > 100 * 365 * 86400) throw new RpcError(JSONRPC_INVALID_PARAMS, 'expiry must be a positive number of seconds');
       expiresAt = this.now() + e;
     }
     const rk = recipientKey(recipientId);
     const rkHex = toHex(rk);
-    const known = this.names.get(rkHex);
+    const known = (await this.book.load(rkHex)) ? this.book.nameOf(rkHex) : undefined;
     if (known !== undefined && known !== recipientId) throw new RpcError(JSONRPC_INVALID_PARAMS, 'recipient_id collides with another recipient');
+    if (this.book.revokedAt(rkHex) !== null) {
+      throw new RpcError(ERR_REVOKED, `recipient ${recipientId} was revoked; its paths stay refused, enrol it under another recipient_id`);
+    }
     let path: BlindedPath;
     try {
       path = await this.transport.createPath({ kind: 'recipient', recipient: rk, expiresAt });
     } catch (e) {
       throw new RpcError(ERR_NO_PATHS, `cannot create a path to this node: ${(e as Error).message}`);
     }
-    if (known === undefined) {
-      const rec: RecipientRecord = { recipient_id: recipientId, created_at: this.now(), counters: emptyCounters() };
-      await this.store.batch([this.store.putRecipientOp(rk, rec)]);
-      this.names.set(rkHex, recipientId);
-      this.created.set(rkHex, rec.created_at);
-      this.counters.set(rkHex, rec.counters);
-    }
+    if (known === undefined) await this.store.batch([this.book.add(rk, recipientId, this.now())]);
     this.log.info(`issued paths for recipient ${recipientId}${expiresAt ? ` expiring at ${expiresAt}` : ''}`);
     return {
       recipient_id: recipientId,
@@ -128,11 +115,8 @@ export class StaticInvoiceServer {
 
   /** `staticinvoice-list [recipient_id]` */
   async list(params: { recipient_id?: unknown }): Promise<Record<string, unknown>> {
-    const rk = params.recipient_id === undefined || params.recipient_id === null ? undefined : recipientKey(requireRecipientId(params.recipient_id));
+    const rk = isAbsent(params.recipient_id) ? undefined : recipientKey(requireRecipientId(params.recipient_id));
     const invoices = await this.store.listInvoices(rk);
-    const recipients = [...this.names.entries()]
-      .filter(([k]) => !rk || k === toHex(rk))
-      .map(([k, name]) => ({ recipient_id: name, counters: this.counters.get(k) ?? emptyCounters() }));
     return {
       invoices: invoices.map((r) => ({
         recipient_id: r.recipient_id,
@@ -145,7 +129,7 @@ export class StaticInvoiceServer {
         bytes: r.bytes,
         invoice: r.invoice,
       })),
-      recipients,
+      recipients: await this.book.list(rk ? toHex(rk) : undefined),
     };
   }
 
@@ -154,12 +138,15 @@ export class StaticInvoiceServer {
     const recipientId = requireRecipientId(params.recipient_id);
     const slot = requireSlot(params.invoice_slot);
     const rk = recipientKey(recipientId);
-    const rec = await this.store.getInvoice(rk, slot);
-    if (!rec) throw new RpcError(ERR_NOT_FOUND, `no static invoice stored for ${recipientId} slot ${slot}`);
-    if (rec.status !== 'confirmed') {
-      rec.status = 'confirmed';
-      await this.store.batch([this.store.putInvoiceOp(rk, rec)]);
-    }
+    const rec = await this.slotLock.run(slotLockKey(toHex(rk), slot), async () => {
+      const r = await this.store.getInvoice(rk, slot);
+      if (!r) throw new RpcError(ERR_NOT_FOUND, `no static invoice stored for ${recipientId} slot ${slot}`);
+      if (r.status !== 'confirmed') {
+        r.status = 'confirmed';
+        await this.store.batch([this.store.putInvoiceOp(rk, r)]);
+      }
+      return r;
+    });
     const sent = await this.sendPersisted(rec);
     return { recipient_id: recipientId, invoice_slot: slot, status: rec.status, confirmation_sent: sent };
   }
@@ -168,16 +155,44 @@ export class StaticInvoiceServer {
   async delete(params: { recipient_id?: unknown; invoice_slot?: unknown }): Promise<Record<string, unknown>> {
     const recipientId = requireRecipientId(params.recipient_id);
     const rk = recipientKey(recipientId);
-    const slots =
-      params.invoice_slot === undefined || params.invoice_slot === null
-        ? (await this.store.listInvoices(rk)).map((r) => r.invoice_slot)
-        : [requireSlot(params.invoice_slot)];
-    const existing = [];
-    for (const s of slots) if (await this.store.getInvoice(rk, s)) existing.push(s);
-    if (existing.length === 0 && params.invoice_slot !== undefined) throw new RpcError(ERR_NOT_FOUND, `no static invoice stored for ${recipientId} slot ${slots[0]}`);
-    await this.store.batch(existing.map((s) => this.store.delInvoiceOp(rk, s)));
-    this.log.info(`deleted ${existing.length} static invoice(s) of ${recipientId}`);
-    return { recipient_id: recipientId, deleted: existing };
+    const one = !isAbsent(params.invoice_slot);
+    const deleted = await this.deleteSlots(rk, one ? [requireSlot(params.invoice_slot)] : undefined);
+    if (deleted.length === 0 && one) throw new RpcError(ERR_NOT_FOUND, `no static invoice stored for ${recipientId} slot ${requireSlot(params.invoice_slot)}`);
+    this.log.info(`deleted ${deleted.length} static invoice(s) of ${recipientId}`);
+    return { recipient_id: recipientId, deleted };
+  }
+
+  /**
+   * `asyncrecipient-revoke recipient_id` — deletes every stored invoice of the recipient
+   * and refuses, from now on, every message on its paths (offer_paths_request,
+   * serve_static_invoice, payers' invoice_requests). Idempotent.
+   */
+  async revoke(params: { recipient_id?: unknown }): Promise<Record<string, unknown>> {
+    const recipientId = requireRecipientId(params.recipient_id);
+    const rk = recipientKey(recipientId);
+    const rkHex = toHex(rk);
+    if (!(await this.book.load(rkHex)) || this.book.nameOf(rkHex) !== recipientId) throw new RpcError(ERR_NOT_FOUND, `unknown recipient ${recipientId}`);
+    const already = this.book.revokedAt(rkHex);
+    const op = already === null ? this.book.revoke(rk, this.now()) : undefined;
+    // The flag is set in memory first: serves waiting for a slot see it inside the lock.
+    const deleted = await this.deleteSlots(rk, undefined, op ? [op] : []);
+    if (already === null) this.log.info(`revoked recipient ${recipientId}; deleted ${deleted.length} static invoice(s)`);
+    return { recipient_id: recipientId, revoked_at: this.book.revokedAt(rkHex), already_revoked: already !== null, deleted };
+  }
+
+  /** Deletes the given slots (all stored ones when undefined) in one batch, holding their locks. */
+  private async deleteSlots(rk: Uint8Array, slots: number[] | undefined, extra: Parameters<ServerStore['batch']>[0] = []): Promise<number[]> {
+    const rkHex = toHex(rk);
+    const wanted = slots ?? (await this.store.listInvoices(rk)).map((r) => r.invoice_slot);
+    return this.slotLock.runAll(
+      wanted.map((s) => slotLockKey(rkHex, s)),
+      async () => {
+        const existing: number[] = [];
+        for (const s of wanted) if (await this.store.getInvoice(rk, s)) existing.push(s);
+        await this.store.batch([...existing.map((s) => this.store.delInvoiceOp(rk, s)), ...extra]);
+        return existing;
+      },
+    );
   }
 
   // ------------------------------------------------------------- inbound messages
@@ -187,14 +202,18 @@ export class StaticInvoiceServer {
     const ctx = m.context;
     if (ctx.kind !== 'recipient' && ctx.kind !== 'offer' && ctx.kind !== 'serve') return false;
     const rkHex = toHex(ctx.recipient);
-    if (!this.names.has(rkHex)) {
+    if (!(await this.book.load(rkHex))) {
       // Paths of a recipient this node no longer knows (database replaced).
       this.log.debug(`dropped ${m.message.kind}: unknown recipient ${rkHex}`);
       return true;
     }
-    if (ctx.kind === 'recipient' && m.message.kind === 'offer_paths_request') await this.onOfferPathsRequest(ctx, m.message, m.replyPath);
+    if (this.book.revokedAt(rkHex) !== null) {
+      this.reject(rkHex, 'revoked', `${m.message.kind} on a ${ctx.kind} path of a revoked recipient`);
+      return true;
+    }
+    if (ctx.kind === 'recipient' && m.message.kind === 'offer_paths_request') await this.onOfferPathsRequest(ctx, m.message, m.replyPath, m.local === true);
     else if (ctx.kind === 'serve' && m.message.kind === 'serve_static_invoice') await this.onServeStaticInvoice(ctx, m.message, m.replyPath);
-    else if (ctx.kind === 'offer' && m.message.kind === 'invoice_request') await this.onInvoiceRequest(ctx, m.message, m.replyPath);
+    else if (ctx.kind === 'offer' && m.message.kind === 'invoice_request') await this.invoiceRequests.handle(ctx, m.message, m.replyPath, m.relayed === true);
     else this.reject(rkHex, 'wrong_message_for_path', `${m.message.kind} on a ${ctx.kind} path`);
     return true;
   }
@@ -203,24 +222,29 @@ export class StaticInvoiceServer {
     ctx: Extract<PathContext, { kind: 'recipient' }>,
     msg: OfferPathsRequestMessage,
     replyPath: BlindedPath | undefined,
+    local: boolean,
   ): Promise<void> {
     const rkHex = toHex(ctx.recipient);
+    const name = this.book.nameOf(rkHex);
     if (!replyPath) return this.reject(rkHex, 'no_reply_path', 'offer_paths_request without reply path');
     const slot = msg.invoiceSlot;
     if (slot >= this.opts.maxSlots) return this.reject(rkHex, 'slot_over_quota', `offer_paths_request for slot ${slot} ≥ asyncpay-max-slots ${this.opts.maxSlots}`);
     const now = this.now();
-    const expiry = now + OFFER_PATHS_LIFETIME;
+    // Nothing derived from a recipient path outlives it.
+    const expiry = ctx.expiresAt === NEVER ? now + OFFER_PATHS_LIFETIME : Math.min(now + OFFER_PATHS_LIFETIME, ctx.expiresAt);
     // Fresh random blinding on every request: LDK ignores paths it already holds.
     const offerPath = await this.transport.createPath({ kind: 'offer', recipient: ctx.recipient, slot, expiresAt: expiry }, { compact: true });
-    const servePath = await this.transport.createPath({ kind: 'serve', recipient: ctx.recipient, slot, expiresAt: expiry });
+    // Only the recipient sends to its serve path: it needs in-process delivery only when
+    // that recipient is this node itself.
+    const servePath = await this.transport.createPath({ kind: 'serve', recipient: ctx.recipient, slot, expiresAt: expiry }, { remember: local });
     const ops = await this.store.issueOps(ctx.recipient, slot, pathHash(offerPath), now, expiry);
     await this.store.batch(ops);
-    this.bump(rkHex, 'offer_paths_issued');
+    this.book.bump(rkHex, 'offer_paths_issued');
     try {
       await this.transport.send(replyPath, { kind: 'offer_paths', paths: [offerPath], pathsAbsoluteExpiry: BigInt(expiry) }, { replyPath: servePath });
-      this.log.debug(`sent offer_paths for ${this.names.get(rkHex)} slot ${slot}`);
+      this.log.debug(`sent offer_paths for ${name} slot ${slot}`);
     } catch (e) {
-      this.log.info(`could not send offer_paths to ${this.names.get(rkHex)}: ${(e as Error).message}`);
+      this.log.info(`could not send offer_paths to ${name}: ${(e as Error).message}`);
     }
   }
 
@@ -230,11 +254,17 @@ export class StaticInvoiceServer {
     replyPath: BlindedPath | undefined,
   ): Promise<void> {
     const rkHex = toHex(ctx.recipient);
-    const name = this.names.get(rkHex)!;
+    const name = this.book.nameOf(rkHex)!;
     const now = this.now();
     if (!replyPath) return this.reject(rkHex, 'no_reply_path', 'serve_static_invoice without reply path');
     if (msg.invoice.length > this.opts.maxInvoiceBytes) return this.reject(rkHex, 'too_large', `static invoice of ${msg.invoice.length} bytes > ${this.opts.maxInvoiceBytes}`);
     if (ctx.slot >= this.opts.maxSlots) return this.reject(rkHex, 'slot_over_quota', `slot ${ctx.slot}`);
+    // A forward path into one of our own server paths would hand every payer's request
+    // straight back to us (offer path) or to a role that refuses it (recipient, serve).
+    const own = this.transport.ownPathKind(msg.forwardInvoiceRequestPath);
+    if (own !== undefined && own !== 'forwarded_invreq') {
+      return this.reject(rkHex, 'bad_forward_path', `forward_invoice_request_path is one of our own ${own} paths`);
+    }
     let inv: StaticInvoice;
     try {
       inv = decodeStaticInvoice(msg.invoice);
@@ -249,39 +279,47 @@ export class StaticInvoiceServer {
         return this.reject(rkHex, 'wrong_paths', `static invoice's offer paths were not issued for ${name} slot ${ctx.slot}`);
       }
     }
-    const existing = await this.store.getInvoice(ctx.recipient, ctx.slot);
     const invHex = toHex(inv.bytes);
-    if (existing && existing.invoice === invHex) {
-      // LDK re-sends pending invoices every minute: no state change, but re-confirm if we already did.
-      this.log.debug(`duplicate static invoice for ${name} slot ${ctx.slot}`);
-      if (existing.status === 'confirmed') {
-        existing.persisted_reply_path = toHex(encodeBlindedPath(replyPath));
-        await this.sendPersisted(existing);
+    // Read, compare, write: one (recipient, slot) at a time, or an older invoice handled
+    // concurrently with a newer one could be written last.
+    const outcome = await this.slotLock.run(slotLockKey(rkHex, ctx.slot), async (): Promise<{ stored?: InvoiceRecord; resend?: InvoiceRecord }> => {
+      if (this.book.revokedAt(rkHex) !== null) {
+        this.reject(rkHex, 'revoked', 'serve_static_invoice of a revoked recipient');
+        return {};
       }
-      return;
-    }
-    if (existing && existing.created_at > Number(inv.createdAt)) {
-      return this.reject(rkHex, 'replay', `static invoice for ${name} slot ${ctx.slot} older than the stored one`);
-    }
-    const rec: InvoiceRecord = {
-      recipient_id: name,
-      invoice_slot: ctx.slot,
-      status: this.opts.autoconfirm ? 'confirmed' : 'pending',
-      invoice: invHex,
-      forward_invoice_request_path: toHex(encodeBlindedPath(msg.forwardInvoiceRequestPath)),
-      persisted_reply_path: toHex(encodeBlindedPath(replyPath)),
-      offer_id: toHex(offerIdOf(inv.records)),
-      created_at: Number(inv.createdAt),
-      expires_at: Number(objectExpiresAt(inv) ?? 0n),
-      offer_expires_at: Number(inv.offer.absoluteExpiry ?? 0n),
-      stored_at: now,
-      bytes: inv.bytes.length,
-    };
-    const counters = this.bump(rkHex, 'invoices_stored');
-    await this.store.batch([
-      this.store.putInvoiceOp(ctx.recipient, rec),
-      this.store.putRecipientOp(ctx.recipient, { recipient_id: name, created_at: this.created.get(rkHex) ?? now, counters }),
-    ]);
+      const existing = await this.store.getInvoice(ctx.recipient, ctx.slot);
+      if (existing && existing.invoice === invHex) {
+        // LDK re-sends pending invoices every minute: no state change, but re-confirm if we already did.
+        this.log.debug(`duplicate static invoice for ${name} slot ${ctx.slot}`);
+        if (existing.status !== 'confirmed') return {};
+        existing.persisted_reply_path = toHex(encodeBlindedPath(replyPath));
+        return { resend: existing };
+      }
+      if (existing && existing.created_at > Number(inv.createdAt)) {
+        this.reject(rkHex, 'replay', `static invoice for ${name} slot ${ctx.slot} older than the stored one`);
+        return {};
+      }
+      const rec: InvoiceRecord = {
+        recipient_id: name,
+        invoice_slot: ctx.slot,
+        status: this.opts.autoconfirm ? 'confirmed' : 'pending',
+        invoice: invHex,
+        forward_invoice_request_path: toHex(encodeBlindedPath(msg.forwardInvoiceRequestPath)),
+        persisted_reply_path: toHex(encodeBlindedPath(replyPath)),
+        offer_id: toHex(offerIdOf(inv.records)),
+        created_at: Number(inv.createdAt),
+        expires_at: Number(objectExpiresAt(inv) ?? 0n),
+        offer_expires_at: Number(inv.offer.absoluteExpiry ?? 0n),
+        stored_at: now,
+        bytes: inv.bytes.length,
+      };
+      this.book.bump(rkHex, 'invoices_stored');
+      await this.store.batch([this.store.putInvoiceOp(ctx.recipient, rec), this.book.putOp(ctx.recipient)]);
+      return { stored: rec };
+    });
+    if (outcome.resend) await this.sendPersisted(outcome.resend);
+    const rec = outcome.stored;
+    if (!rec) return;
     this.log.info(`stored static invoice for ${name} slot ${ctx.slot} (${rec.bytes} bytes, ${rec.status})`);
     this.notify('asyncpay_static_invoice', {
       recipient_id: name,
@@ -304,94 +342,7 @@ export class StaticInvoiceServer {
     }
   }
 
-  private async onInvoiceRequest(
-    ctx: Extract<PathContext, { kind: 'offer' }>,
-    msg: InvoiceRequestMessage,
-    replyPath: BlindedPath | undefined,
-  ): Promise<void> {
-    const rkHex = toHex(ctx.recipient);
-    const name = this.names.get(rkHex)!;
-    if (!replyPath) return this.reject(rkHex, 'no_reply_path', 'invoice_request without reply path');
-    try {
-      decodeInvoiceRequest(msg.bytes); // BOLT 12 reader rules and the payer's signature
-    } catch (e) {
-      return this.reject(rkHex, 'bad_invoice_request', `invoice_request rejected: ${(e as Error).message}`);
-    }
-    const rec = await this.store.getInvoice(ctx.recipient, ctx.slot);
-    if (!rec || rec.status !== 'confirmed') {
-      // Never invoice_error: an LDK payer abandons the payment on one.
-      this.log.debug(`invoice_request for ${name} slot ${ctx.slot}: nothing ${rec ? 'confirmed' : 'stored'}, not answering`);
-      this.bump(rkHex, 'rejected', 'nothing_stored');
-      return;
-    }
-    // Forward first (the recipient may be online and answer with a real invoice), as LDK does.
-    try {
-      await this.transport.send(decodeBlindedPath(fromHex(rec.forward_invoice_request_path)), msg, { replyPath, peerOnly: true });
-      this.bump(rkHex, 'forwarded');
-    } catch (e) {
-      this.log.debug(`could not forward invoice_request to ${name}: ${(e as Error).message}`);
-    }
-    // The stored bytes were fully validated when accepted; only time can have changed.
-    const now = this.now();
-    const expired = now > rec.expires_at ? 'expired' : rec.offer_expires_at !== 0 && now > rec.offer_expires_at ? 'offer expired' : undefined;
-    if (expired) {
-      this.log.debug(`not serving ${name} slot ${ctx.slot}: stored invoice ${expired}`);
-      return;
-    }
-    try {
-      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: fromHex(rec.invoice) });
-      this.bump(rkHex, 'served');
-      this.log.debug(`served static invoice of ${name} slot ${ctx.slot}`);
-    } catch (e) {
-      this.log.info(`could not send static_invoice for ${name}: ${(e as Error).message}`);
-    }
-  }
-
-  // -------------------------------------------------------------------- counters
-
   private reject(rkHex: string, reason: RejectReason, why: string): void {
-    this.bump(rkHex, 'rejected', reason);
-    this.log.debug(`rejected (${reason}) from ${this.names.get(rkHex) ?? rkHex}: ${why}`);
-  }
-
-  private bump(rkHex: string, field: keyof Counters, reason?: string): Counters {
-    const c = this.counters.get(rkHex) ?? emptyCounters();
-    this.counters.set(rkHex, c);
-    if (field === 'rejected') c.rejected[reason!] = (c.rejected[reason!] ?? 0) + 1;
-    else (c[field] as number)++;
-    this.scheduleFlush();
-    return c;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => void this.flush(), 1000);
-    this.flushTimer.unref();
-  }
-
-  /** Writes counters to the store (also at shutdown). */
-  async flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const ops = [];
-    for (const [rkHex, counters] of this.counters) {
-      const name = this.names.get(rkHex);
-      if (name === undefined) continue;
-      ops.push(this.store.putRecipientOp(fromHex(rkHex), { recipient_id: name, created_at: this.created.get(rkHex) ?? this.now(), counters }));
-    }
-    await this.store.batch(ops);
+    this.book.reject(rkHex, reason, why);
   }
 }
-
-function requireRecipientId(v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0) throw new RpcError(JSONRPC_INVALID_PARAMS, 'recipient_id must be a non-empty string');
-  if (utf8(v).length > MAX_RECIPIENT_ID_BYTES) throw new RpcError(JSONRPC_INVALID_PARAMS, `recipient_id longer than ${MAX_RECIPIENT_ID_BYTES} bytes`);
-  return v;
-}
-
-function requireSlot(v: unknown): number {
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffff) throw new RpcError(JSONRPC_INVALID_PARAMS, 'invoice_slot must be an integer 0..65535');
-  return n;
-}
-

@@ -14,6 +14,10 @@ export interface Inbound {
   readonly context: PathContext;
   readonly message: OnionMessage;
   readonly replyPath?: BlindedPath;
+  /** Sent by this node's own roles and delivered in-process (never through lightningd). */
+  readonly local?: boolean;
+  /** Delivered in-process by a relay (a forwarded invoice_request): must never be relayed again. */
+  readonly relayed?: boolean;
 }
 
 export type InboundHandler = (m: Inbound) => Promise<void>;
@@ -65,11 +69,11 @@ export class Receiver {
   }
 
   /** A message we sent to one of our own paths (never left the node). */
-  async deliverLocal(pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined): Promise<void> {
-    return this.accept(pathId, msg, replyPath);
+  async deliverLocal(pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined, relayed = false): Promise<void> {
+    return this.accept(pathId, msg, replyPath, relayed ? { local: true, relayed: true } : { local: true });
   }
 
-  private async accept(pathId: Uint8Array, message: OnionMessage, replyPath: BlindedPath | undefined): Promise<void> {
+  private async accept(pathId: Uint8Array, message: OnionMessage, replyPath: BlindedPath | undefined, how: { local?: boolean; relayed?: boolean } = {}): Promise<void> {
     let context: PathContext;
     try {
       context = decodeContext(this.secrets.contextKey, pathId);
@@ -80,7 +84,7 @@ export class Receiver {
     this.stats.accepted++;
     this.log.debug(`received ${message.kind} on ${context.kind} path${replyPath ? ' with reply path' : ''}`);
     try {
-      await this.handler({ context, message, ...(replyPath ? { replyPath } : {}) });
+      await this.handler({ context, message, ...(replyPath ? { replyPath } : {}), ...how });
     } catch (e) {
       // A role bug must not take the plugin down with it.
       this.log.unusual(`handling ${message.kind} failed: ${(e as Error).stack ?? String(e)}`);

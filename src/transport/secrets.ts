@@ -6,7 +6,7 @@ import { sha256 } from '../crypto/hash.js';
 import { asPubKey, isPrivKey, pubFromPriv, type PrivKey, type PubKey } from '../crypto/secp.js';
 
 export interface RpcLike {
-  call<T = any>(method: string, params?: Record<string, unknown>): Promise<T>;
+  call<T = any>(method: string, params?: Record<string, unknown>, options?: { filter?: unknown; timeoutMs?: number }): Promise<T>;
 }
 
 export interface NodeSecrets {

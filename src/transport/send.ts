@@ -19,8 +19,8 @@ export interface SendOptions {
   readonly peerOnly?: boolean;
 }
 
-/** Where a message to one of our own paths goes instead of lightningd. */
-export type LocalDelivery = (pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined) => void;
+/** Where a message to one of our own paths goes instead of lightningd (`relayed`: sent with relay semantics). */
+export type LocalDelivery = (pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined, relayed: boolean) => void;
 
 export class Sender {
   constructor(
@@ -37,11 +37,18 @@ export class Sender {
 
   /** Sends `msg` over `path`. Rejects with a TransportError saying why it could not. */
   async send(path: BlindedPath, msg: OnionMessage, opts: SendOptions = {}): Promise<void> {
-    const own = this.ownPaths.lookup(path, this.opts.now());
+    const own = this.ownPaths.lookupEntry(path, this.opts.now());
     if (own) {
+      // Relaying third-party content (a payer's invoice_request) into one of our own
+      // paths would hand it straight back to a role that acts on it: a loop. Only our
+      // recipient's forwarded-request endpoint consumes it without sending it on.
+      if (opts.peerOnly && own.kind !== 'forwarded_invreq') {
+        throw new TransportError(`refusing to relay to our own ${own.kind ?? 'unreadable'} path`);
+      }
       // Our own path with us as introduction: lightningd would not tell us about it.
       const reply = opts.replyPath;
-      setImmediate(() => this.local(own, msg, reply));
+      const relayed = opts.peerOnly === true;
+      setImmediate(() => this.local(own.pathId, msg, reply, relayed));
       return;
     }
     const intro = await this.topology.resolveIntro(path.intro);

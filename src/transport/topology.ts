@@ -1,12 +1,24 @@
 // What the node knows of the network, read from lightningd: which peers are connected
 // and speak onion messages, whether we are announced, how to reach a node over gossip,
 // and which node a sciddir introduction point names.
+//
+// Nothing here costs a full topology fetch per message. Connected peers are listed once
+// (filtered) and kept up to date from connect/disconnect notifications; the gossip
+// graph is fetched filtered and kept for GRAPH_TTL_MS; route answers (and failures) are
+// cached per destination with one search in flight per destination; our own channels
+// are kept briefly. Reaching a node that is neither a peer nor routable over gossip
+// may `connect` to it, within a budget (see Reach).
 import { fromHex, toHex } from '../codec/bytes.js';
 import { asPubKey, type PubKey } from '../crypto/secp.js';
 import type { IntroNode } from '../onion/types.js';
 import { supportsOnionMessages } from './features.js';
+import { GossipGraph } from './gossip-graph.js';
+import { Reach } from './reach.js';
 import { formatScid } from './scid.js';
 import type { RpcLike } from './secrets.js';
+import { TransportError } from './transport-error.js';
+
+export { TransportError } from './transport-error.js';
 
 interface PeerInfo {
   id: string;
@@ -33,40 +45,124 @@ interface GossipChannel {
   active?: boolean;
 }
 
-export class TransportError extends Error {
-  override readonly name = 'TransportError';
+const PEERS_FILTER = { peers: [{ id: true, connected: true, features: true }] };
+/** Safety net: the peer list is reloaded this often even without notifications. */
+const PEERS_TTL_MS = 5 * 60_000;
+/** Our channels and our announcement change rarely; brief caching spares one RPC per path made. */
+const CHANNELS_TTL_MS = 30_000;
+const ANNOUNCED_TTL_MS = 10 * 60_000;
+const SCID_TTL_MS = 10 * 60_000;
+const SCID_CACHE_MAX = 10_000;
+
+/** One cached value with its load in flight shared by all callers. */
+class Cached<T> {
+  private value: { v: T; at: number } | undefined;
+  private loading: Promise<T> | undefined;
+  constructor(private readonly ttlMs: number, private readonly load: () => Promise<T>) {}
+  get(): Promise<T> {
+    if (this.value && Date.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.v);
+    if (!this.loading) {
+      const p = this.load().then((v) => {
+        if (this.loading === p) this.value = { v, at: Date.now() };
+        return v;
+      });
+      this.loading = p;
+      void p.finally(() => this.loading === p && (this.loading = undefined)).catch(() => undefined);
+    }
+    return this.loading;
+  }
+  peek(): T | undefined {
+    return this.value?.v;
+  }
+  invalidate(): void {
+    this.value = undefined;
+    this.loading = undefined;
+  }
 }
 
-/** Longest gossip route we try for the first hop (CLN's establish_onion_path has no limit; we keep it sane). */
-const MAX_ROUTE_HOPS = 8;
-
 export class Topology {
-  constructor(private readonly rpc: RpcLike, readonly ourId: PubKey) {}
+  readonly graph: GossipGraph;
+  private readonly reach: Reach;
+  /** Connected peers → features. */
+  private readonly peers: Cached<Map<string, string | undefined>>;
+  private readonly channels: Cached<PeerChannel[]>;
+  private readonly announced: Cached<boolean>;
+  private readonly scids = new Map<string, { node: PubKey | undefined; at: number }>();
 
-  async connectedOnionPeers(): Promise<string[]> {
-    const r = await this.rpc.call<{ peers: PeerInfo[] }>('listpeers');
-    return r.peers.filter((p) => p.connected !== false && supportsOnionMessages(p.features)).map((p) => p.id);
+  constructor(private readonly rpc: RpcLike, readonly ourId: PubKey) {
+    this.graph = new GossipGraph(rpc);
+    this.peers = new Cached(PEERS_TTL_MS, async () => {
+      const r = await rpc.call<{ peers: PeerInfo[] }>('listpeers', {}, { filter: PEERS_FILTER });
+      return new Map(r.peers.filter((p) => p.connected !== false).map((p) => [p.id, p.features] as const));
+    });
+    this.channels = new Cached(CHANNELS_TTL_MS, async () => (await rpc.call<{ channels: PeerChannel[] }>('listpeerchannels')).channels);
+    this.announced = new Cached(ANNOUNCED_TTL_MS, async () => {
+      const us = toHex(ourId);
+      const r = await rpc.call<{ nodes: Array<{ nodeid: string; addresses?: unknown[] }> }>('listnodes', { id: us });
+      return r.nodes.some((n) => n.nodeid === us && (n.addresses?.length ?? 0) > 0);
+    });
+    this.reach = new Reach(rpc, toHex(ourId), {
+      isKnownOnionPeer: async (id) => supportsOnionMessages((await this.peers.get()).get(id)),
+      isOnionPeer: (id) => this.isConnectedOnionPeer(id),
+      onionPeers: () => this.connectedOnionPeers(),
+      graph: this.graph,
+    });
   }
 
+  // ------------------------------------------------------------- notifications
+
+  /** `connect` notification: the peer's features come with one small `listpeers id=…`. */
+  onPeerConnected(id: string): void {
+    this.channels.invalidate();
+    this.reach.peersChanged();
+    void this.lookupPeer(id).catch(() => undefined);
+  }
+
+  /** `disconnect` notification. */
+  onPeerDisconnected(id: string): void {
+    this.peers.peek()?.delete(id);
+    this.channels.invalidate();
+    this.reach.peersChanged();
+  }
+
+  // ------------------------------------------------------------------- peers
+
+  /** One peer, asked directly (small): updates the cached list either way. */
+  private async lookupPeer(id: string): Promise<{ connected: boolean; features: string | undefined }> {
+    const r = await this.rpc.call<{ peers: PeerInfo[] }>('listpeers', { id }, { filter: PEERS_FILTER });
+    const p = r.peers.find((x) => x.id === id && x.connected !== false);
+    const cached = this.peers.peek();
+    if (p) cached?.set(id, p.features);
+    else cached?.delete(id);
+    return { connected: p !== undefined, features: p?.features };
+  }
+
+  async connectedOnionPeers(): Promise<string[]> {
+    return [...(await this.peers.get()).entries()].filter(([, f]) => supportsOnionMessages(f)).map(([id]) => id);
+  }
+
+  /** Cached when connected; a "no" is checked with one small call (a notification may be on its way). */
   async isConnectedOnionPeer(id: string): Promise<boolean> {
-    const r = await this.rpc.call<{ peers: PeerInfo[] }>('listpeers', { id });
-    return r.peers.some((p) => p.id === id && p.connected !== false && supportsOnionMessages(p.features));
+    const peers = await this.peers.get();
+    if (peers.has(id)) return supportsOnionMessages(peers.get(id));
+    const p = await this.lookupPeer(id);
+    return p.connected && supportsOnionMessages(p.features);
   }
 
   async isConnectedPeer(id: string): Promise<boolean> {
-    const r = await this.rpc.call<{ peers: PeerInfo[] }>('listpeers', { id });
-    return r.peers.some((p) => p.id === id && p.connected !== false);
+    if ((await this.peers.get()).has(id)) return true;
+    return (await this.lookupPeer(id)).connected;
   }
 
+  /** Our channels, fresh from lightningd (callers build payment paths from them). */
   async peerChannels(): Promise<PeerChannel[]> {
     const r = await this.rpc.call<{ channels: PeerChannel[] }>('listpeerchannels');
     return r.channels;
   }
 
   /** Announced: we appear in gossip with an address. */
-  async isAnnounced(): Promise<boolean> {
-    const r = await this.rpc.call<{ nodes: Array<{ nodeid: string; addresses?: unknown[] }> }>('listnodes', { id: toHex(this.ourId) });
-    return r.nodes.some((n) => n.nodeid === toHex(this.ourId) && (n.addresses?.length ?? 0) > 0);
+  isAnnounced(): Promise<boolean> {
+    return this.announced.get();
   }
 
   /**
@@ -76,7 +172,7 @@ export class Topology {
   async introPeerForOurPaths(): Promise<PubKey | undefined> {
     if (await this.isAnnounced()) return undefined;
     const peers = new Set(await this.connectedOnionPeers());
-    const chans = (await this.peerChannels())
+    const chans = (await this.channels.get())
       .filter((c) => peers.has(c.peer_id) && (c.state === undefined || c.state === 'CHANNELD_NORMAL'))
       .sort((a, b) => (b.total_msat ?? 0) - (a.total_msat ?? 0));
     const pick = chans[0]?.peer_id ?? [...peers][0];
@@ -89,75 +185,30 @@ export class Topology {
     if (intro.kind === 'pubkey') return intro.nodeId;
     const scid = formatScid(intro.scid);
     const us = toHex(this.ourId);
-    for (const c of await this.peerChannels()) {
+    for (const c of await this.channels.get()) {
       if (c.short_channel_id === scid || c.alias?.local === scid || c.alias?.remote === scid) {
         // Direction 0 is the lesser of the two node ids.
         const [n1, n2] = us < c.peer_id ? [us, c.peer_id] : [c.peer_id, us];
         return asPubKey(fromHex(intro.direction === 0 ? n1 : n2));
       }
     }
-    const r = await this.rpc.call<{ channels: GossipChannel[] }>('listchannels', { short_channel_id: scid });
+    const key = `${scid}/${intro.direction}`;
+    const hit = this.scids.get(key);
+    if (hit && Date.now() - hit.at < SCID_TTL_MS) return hit.node;
+    const r = await this.rpc.call<{ channels: GossipChannel[] }>('listchannels', { short_channel_id: scid }, { filter: { channels: [{ source: true, direction: true }] } });
     const ch = r.channels.find((c) => c.direction === intro.direction);
-    return ch ? asPubKey(fromHex(ch.source)) : undefined;
+    const node = ch ? asPubKey(fromHex(ch.source)) : undefined;
+    if (this.scids.size >= SCID_CACHE_MAX) this.scids.delete(this.scids.keys().next().value!);
+    this.scids.set(key, { node, at: Date.now() });
+    return node;
   }
 
   /**
    * The nodes strictly between us and `dest` for an onion message: [] when dest is a
    * connected peer, else a shortest route over gossip through onion-message nodes,
-   * else (unless `noconnect`) `connect` to dest and go direct.
+   * else (unless `noconnect`, and within Reach's budget) `connect` to dest and go direct.
    */
   async routeTo(dest: PubKey, opts: { noconnect: boolean }): Promise<PubKey[]> {
-    const destHex = toHex(dest);
-    // The common case (a reply path introduced by a peer) with one small call; the whole
-    // peer list (large on an LSP) only when a route has to be searched.
-    if (await this.isConnectedOnionPeer(destHex)) return [];
-    const peers = await this.connectedOnionPeers();
-    const route = await this.gossipRoute(peers, destHex);
-    if (route) return route.map((h) => asPubKey(fromHex(h)));
-    if (opts.noconnect) throw new TransportError(`no route to ${destHex} and asyncpay-noconnect is set`);
-    try {
-      await this.rpc.call('connect', { id: destHex });
-    } catch (e) {
-      throw new TransportError(`no route to ${destHex}, and connect failed: ${(e as Error).message}`);
-    }
-    return [];
-  }
-
-  private async gossipRoute(peers: string[], dest: string): Promise<string[] | undefined> {
-    if (peers.length === 0) return undefined;
-    const [chans, nodes] = await Promise.all([
-      this.rpc.call<{ channels: GossipChannel[] }>('listchannels'),
-      this.rpc.call<{ nodes: Array<{ nodeid: string; features?: string }> }>('listnodes'),
-    ]);
-    const onion = new Set(nodes.nodes.filter((n) => supportsOnionMessages(n.features)).map((n) => n.nodeid));
-    const adj = new Map<string, string[]>();
-    for (const c of chans.channels) {
-      if (c.active === false) continue;
-      if (!adj.has(c.source)) adj.set(c.source, []);
-      adj.get(c.source)!.push(c.destination);
-    }
-    // BFS from our onion-capable peers; every node on the way must speak onion messages.
-    const prev = new Map<string, string | null>();
-    let frontier = peers.filter((p) => p !== dest);
-    for (const p of frontier) prev.set(p, null);
-    for (let depth = 1; depth < MAX_ROUTE_HOPS && frontier.length; depth++) {
-      const next: string[] = [];
-      for (const n of frontier) {
-        for (const m of adj.get(n) ?? []) {
-          if (prev.has(m) || m === toHex(this.ourId)) continue;
-          if (!onion.has(m)) continue;
-          prev.set(m, n);
-          if (m === dest) {
-            const via: string[] = [];
-            for (let x = prev.get(m); x; x = prev.get(x) ?? null) via.unshift(x);
-            return via;
-          }
-          next.push(m);
-        }
-      }
-      frontier = next;
-    }
-    return undefined;
+    return (await this.reach.route(toHex(dest), opts)).map((h) => asPubKey(fromHex(h)));
   }
 }
-

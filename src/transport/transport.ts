@@ -31,10 +31,10 @@ export class Transport {
     log: ReceiverLog,
     readonly opts: TransportOptions,
   ) {
-    this.ownPaths = new OwnPaths(4096, opts.ownPathsJournal);
+    this.ownPaths = new OwnPaths(secrets.contextKey, opts.ownPathsJournal);
     this.topology = new Topology(rpc, secrets.ourId);
     this.receiver = new Receiver(secrets, log, (m) => this.handler(m), opts.now);
-    this.sender = new Sender(rpc, this.topology, this.ownPaths, (id, msg, reply) => void this.receiver.deliverLocal(id, msg, reply), opts);
+    this.sender = new Sender(rpc, this.topology, this.ownPaths, (id, msg, reply, relayed) => void this.receiver.deliverLocal(id, msg, reply, relayed), opts);
   }
 
   static async start(rpc: RpcLike, log: ReceiverLog, opts: TransportOptions): Promise<Transport> {
@@ -49,8 +49,10 @@ export class Transport {
   /**
    * A blinded path to this node (ending at our virtual node) bound to `ctx`. `compact`
    * paths (offer paths, which end up inside payment onions) carry no padding.
+   * `remember: false` for paths only another node will ever send to (a remote
+   * recipient's serve path): they stay out of the own-path registry.
    */
-  async createPath(ctx: PathContext, opts: { compact?: boolean } = {}): Promise<BlindedPath> {
+  async createPath(ctx: PathContext, opts: { compact?: boolean; remember?: boolean } = {}): Promise<BlindedPath> {
     const pathId = encodeContext(this.secrets.contextKey, ctx);
     const introPeer = await this.topology.introPeerForOurPaths();
     const path = createReceivePath({
@@ -60,12 +62,28 @@ export class Transport {
       ...(introPeer ? { introPeer } : {}),
       pad: !opts.compact,
     });
-    if (!introPeer) this.ownPaths.remember(path, pathId, 'expiresAt' in ctx ? ctx.expiresAt : NEVER);
+    if (!introPeer && opts.remember !== false) this.ownPaths.remember(path, pathId, 'expiresAt' in ctx ? ctx.expiresAt : NEVER, this.opts.now());
     return path;
+  }
+
+  /** The context kind of `path` if it is one of our own paths that lead to us in-process. */
+  ownPathKind(path: BlindedPath): PathContext['kind'] | 'unreadable' | undefined {
+    const e = this.ownPaths.lookupEntry(path, this.opts.now());
+    return e ? (e.kind ?? 'unreadable') : undefined;
   }
 
   send(path: BlindedPath, msg: OnionMessage, opts: SendOptions = {}): Promise<void> {
     return this.sender.send(path, msg, opts);
+  }
+
+  /** `connect` notification: keeps the topology caches current. */
+  onPeerConnected(id: string): void {
+    this.topology.onPeerConnected(id);
+  }
+
+  /** `disconnect` notification. */
+  onPeerDisconnected(id: string): void {
+    this.topology.onPeerDisconnected(id);
   }
 
   /** `onionmessage_forward_fail`: where our messages arrive. */

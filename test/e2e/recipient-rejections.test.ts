@@ -181,6 +181,6 @@ test('an invoice_request forwarded on our forward path but for another offer is 
   const otherOffer = buildOffer({ chains: [REGTEST_CHAIN], issuerId: pubFromPriv(asPrivKey(sha256(utf8('someone else')))), description: 'not R' });
   const invreq = buildInvoiceRequest(otherOffer, { metadata: sha256(utf8('m')), payerKey: asPrivKey(sha256(utf8('k'))), chain: REGTEST_CHAIN, amount: 1000n });
   const reply = s.makePath();
-  await ignored(r, () => send(s, serve.forwardPath, { kind: 'invoice_request', bytes: invreq.bytes }, reply.path), /forwarded invoice_request for slot 0: not for the offer of that slot/);
+  await ignored(r, () => send(s, serve.forwardPath, { kind: 'invoice_request', bytes: invreq.bytes }, reply.path), /forwarded invoice_request for slot 0: wrong_offer: invoice_request is not for this offer/);
   assert.equal((await status(r)).forwarded_invoice_requests, 0);
 });

@@ -110,16 +110,18 @@ test('replies leave over the reply path: we are its intro, a peer is, a sciddir 
   // 4. Reply path introduced by Y, two hops away: S finds S → X → Y over gossip.
   const before = s.rpc.calls.filter((c) => c.method === 'connect').length;
   await ask(y, path, y.makePath(), [x]);
-  // 5. FAR is not reachable through onion-message nodes (Y no longer advertises the
-  // feature, though the simulator still lets FAR's request through it): S connects.
-  y.supportsOnionMessages = false;
-  const farReply = far.makePath();
-  far.send(path, [{ type: 75540n, value: fromHex('0400020002') }], { replyPath: farReply.path, prefix: [y, x] });
-  await far.waitForType(75542n, farReply.pathId);
+  // 5. HIDDEN is not in gossip at all (its only channel, to Y, is private; S keeps the
+  // gossip graph it fetched, so a node must be unknown to it, not just changed): S connects.
+  const hidden = net.addExternalNode('hidden');
+  hidden.rateLimit = false;
+  net.addChannel(y, hidden, { scid: '50x1x0', public: false });
+  const farReply = hidden.makePath();
+  hidden.send(path, [{ type: 75540n, value: fromHex('0400020002') }], { replyPath: farReply.path, prefix: [y, x] });
+  await hidden.waitForType(75542n, farReply.pathId);
   const connects = s.rpc.calls.filter((c) => c.method === 'connect');
   assert.ok(connects.length > before, 'S used connect');
-  assert.equal(connects.at(-1)!.params.id, far.idHex);
-  assert.ok(net.isConnected(s, far));
+  assert.equal(connects.at(-1)!.params.id, hidden.idHex);
+  assert.ok(net.isConnected(s, hidden));
   assert.deepEqual(net.violations(), []);
 });
 

@@ -16,6 +16,12 @@ export class RpcServer {
   private readonly sockets = new Set<Socket>();
   /** Every call received, for tests that check what the plugin asked lightningd. */
   readonly calls: Array<{ method: string; params: Record<string, unknown> }> = [];
+  /**
+   * Fault injection: when it returns true for a call, the answer written is not valid
+   * JSON (balanced braces, a trailing comma), as a corrupted answer would be: the
+   * plugin's reader drops it and the call never gets its answer.
+   */
+  corruptAnswer: ((method: string, params: Record<string, unknown>) => boolean) | undefined;
 
   constructor(readonly path: string, private readonly handler: RpcHandler) {}
 
@@ -54,6 +60,10 @@ export class RpcServer {
     } catch (e) {
       const err = e instanceof SimRpcError ? e : new SimRpcError(-32603, String((e as Error)?.message ?? e));
       reply = { jsonrpc: '2.0', id: req.id, error: { code: err.code, message: err.message, ...(err.data === undefined ? {} : { data: err.data }) } };
+    }
+    if (this.corruptAnswer?.(req.method, params)) {
+      if (!sock.destroyed) sock.write(`{"jsonrpc":"2.0","id":${JSON.stringify(req.id)},"result":{"corrupted":true,}}\n\n`);
+      return;
     }
     if (!sock.destroyed) sock.write(JSON.stringify(reply) + '\n\n');
   }

@@ -1,0 +1,83 @@
+// Payers' invoice_requests on an offer path: forward to the recipient (it may be online
+// and answer with a real invoice), then answer with the stored static invoice. Each
+// request is forwarded once and served once per reply path, so one that comes back
+// unchanged (a forward path leading back into our offer paths) stops here.
+import { fromHex, toHex } from '../codec/bytes.js';
+import { decodeInvoiceRequest } from '../bolt12/invoice-request.js';
+import type { InvoiceRequestMessage } from '../messages/types.js';
+import { decodeBlindedPath } from '../onion/blinded_path.js';
+import type { BlindedPath } from '../onion/types.js';
+import type { PathContext } from '../transport/context.js';
+import type { Transport } from '../transport/transport.js';
+import { RecentRequests } from './recent-requests.js';
+import type { RecipientBook, ServerLog } from './recipients.js';
+import type { ServerStore } from './server-store.js';
+
+export class InvoiceRequests {
+  private readonly recent: RecentRequests;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly store: ServerStore,
+    private readonly book: RecipientBook,
+    private readonly log: ServerLog,
+    private readonly now: () => number,
+  ) {
+    this.recent = new RecentRequests(now);
+  }
+
+  async handle(
+    ctx: Extract<PathContext, { kind: 'offer' }>,
+    msg: InvoiceRequestMessage,
+    replyPath: BlindedPath | undefined,
+    relayed: boolean,
+  ): Promise<void> {
+    const rkHex = toHex(ctx.recipient);
+    const name = this.book.nameOf(rkHex)!;
+    if (!replyPath) return this.book.reject(rkHex, 'no_reply_path', 'invoice_request without reply path');
+    // Something we relayed ourselves came back in-process: it was forwarded already.
+    if (relayed) return this.book.reject(rkHex, 'duplicate_invoice_request', 'invoice_request we relayed came back to an offer path');
+    try {
+      decodeInvoiceRequest(msg.bytes); // BOLT 12 reader rules and the payer's signature
+    } catch (e) {
+      return this.book.reject(rkHex, 'bad_invoice_request', `invoice_request rejected: ${(e as Error).message}`);
+    }
+    const rec = await this.store.getInvoice(ctx.recipient, ctx.slot);
+    if (!rec || rec.status !== 'confirmed') {
+      // Never invoice_error: an LDK payer abandons the payment on one.
+      this.log.debug(`invoice_request for ${name} slot ${ctx.slot}: nothing ${rec ? 'confirmed' : 'stored'}, not answering`);
+      this.book.bump(rkHex, 'rejected', 'nothing_stored');
+      return;
+    }
+    // Each request is forwarded once and served once per reply path: a request that
+    // comes back unchanged (a forward path leading back into our offer paths, possibly
+    // through other nodes) stops here instead of going round.
+    const forward = this.recent.firstTime(RecentRequests.requestKey(msg.bytes));
+    const serve = this.recent.firstTime(RecentRequests.replyKey(msg.bytes, replyPath));
+    if (!forward && !serve) return this.book.reject(rkHex, 'duplicate_invoice_request', `invoice_request for ${name} slot ${ctx.slot} already handled`);
+    // Forward first (the recipient may be online and answer with a real invoice), as LDK does.
+    if (forward) {
+      try {
+        await this.transport.send(decodeBlindedPath(fromHex(rec.forward_invoice_request_path)), msg, { replyPath, peerOnly: true });
+        this.book.bump(rkHex, 'forwarded');
+      } catch (e) {
+        this.log.debug(`could not forward invoice_request to ${name}: ${(e as Error).message}`);
+      }
+    }
+    if (!serve) return;
+    // The stored bytes were fully validated when accepted; only time can have changed.
+    const now = this.now();
+    const expired = now > rec.expires_at ? 'expired' : rec.offer_expires_at !== 0 && now > rec.offer_expires_at ? 'offer expired' : undefined;
+    if (expired) {
+      this.log.debug(`not serving ${name} slot ${ctx.slot}: stored invoice ${expired}`);
+      return;
+    }
+    try {
+      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: fromHex(rec.invoice) });
+      this.book.bump(rkHex, 'served');
+      this.log.debug(`served static invoice of ${name} slot ${ctx.slot}`);
+    } catch (e) {
+      this.log.info(`could not send static_invoice for ${name}: ${(e as Error).message}`);
+    }
+  }
+}
