@@ -6,10 +6,7 @@
 //
 //     P_L ──(private, LDK)── S_L ──(public, LDK)── H        S_L ┄┄(simulator channel)┄┄ R (ours)
 //
-// Still to add when the recipient-payment issue (12) lands on main: R answers P_L's
-// held_htlc_available with release_held_htlc, P_L starts the payment (PaymentPathFailed at
-// S_L's unknown next hop, or PaymentFailed). When the payer issue (13) lands: our `asyncpay`
-// pays an LDK R_L's offer from S_L, and R_L releases it.
+// Our R releasing P_L's held HTLC is in ldk02-payments.test.ts.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/codec/bytes.js';
