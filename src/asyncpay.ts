@@ -12,6 +12,14 @@ import { ServerStore } from './server/server-store.js';
 import { StaticInvoiceServer } from './server/server.js';
 import { createRecipient } from './recipient/recipient.js';
 import type { RecipientRole } from './recipient/role.js';
+import { Payer } from './payer/payer.js';
+import { makeStaticPayer } from './payer/pay-static.js';
+import { chainHashOf } from './recipient/chain.js';
+import { Mailbox } from './mailbox/mailbox.js';
+import { MailboxStore } from './mailbox/mailbox-store.js';
+import { parseMailboxOptions } from './mailbox/options.js';
+import type { ChannelView } from './mailbox/next-hop.js';
+import { parseLimitOptions, RecipientLimits } from './server/limits.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
@@ -24,6 +32,8 @@ interface App {
   transport: Transport;
   server: StaticInvoiceServer;
   recipient: RecipientRole;
+  payer: Payer;
+  mailbox: Mailbox;
 }
 let app: App | undefined;
 
@@ -39,6 +49,10 @@ plugin.onInit(async (options, configuration) => {
   }
   const maxInvoiceBytes = Number(options['asyncpay-max-invoice-bytes']);
   if (!Number.isInteger(maxInvoiceBytes) || maxInvoiceBytes < 512) return { disable: 'asyncpay-max-invoice-bytes must be an integer ≥ 512' };
+  const limitOpts = parseLimitOptions(options);
+  if (typeof limitOpts === 'string') return { disable: limitOpts };
+  const mailboxOpts = parseMailboxOptions(options);
+  if (typeof mailboxOpts === 'string') return { disable: mailboxOpts };
   const dir = String(options['asyncpay-db'] || join(configuration['lightning-dir'], 'asyncpay'));
   let store: Store;
   try {
@@ -64,20 +78,49 @@ plugin.onInit(async (options, configuration) => {
   const server = new StaticInvoiceServer(
     transport,
     new ServerStore(store),
-    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes },
+    { autoconfirm: options['asyncpay-autoconfirm'] !== false, maxSlots, maxInvoiceBytes, limits: new RecipientLimits(limitOpts) },
     log,
     now,
     (topic, payload) => plugin.notify(topic, payload),
   );
   await server.load();
   const recipient = createRecipient({ transport, store, rpc: plugin.rpc, log, now, options, notify: (topic, payload) => plugin.notify(topic, payload) });
+  const releaseTimeout = Number(options['asyncpay-payer-release-timeout']);
+  const network = (await plugin.rpc.call<{ network: string }>('getinfo')).network;
+  const payer = new Payer({
+    transport,
+    store,
+    rpc: plugin.rpc,
+    log,
+    now,
+    notify: (topic, payload) => plugin.notify(topic, payload),
+    chain: chainHashOf(network),
+    payStatic: makeStaticPayer({ rpc: plugin.rpc, topology: transport.topology, log }),
+    ...(Number.isInteger(releaseTimeout) && releaseTimeout > 0 ? { releaseTimeout } : {}),
+  });
   transport.onMessage(async (m) => {
     if (await server.handle(m)) return;
     if (await recipient.handle(m)) return;
+    if (await payer.handle(m)) return;
     log.debug(`dropped ${m.message.kind} on ${m.context.kind} path: no role handles it`);
   });
-  app = { store, transport, server, recipient };
+  // The LSP mailbox: holds messages for offline channel peers (src/mailbox/).
+  const mailbox = new Mailbox({
+    db: new MailboxStore(store),
+    opts: mailboxOpts,
+    rpc: plugin.rpc,
+    channels: async (id) => (await plugin.rpc.call<{ channels: ChannelView[] }>('listpeerchannels', id ? { id } : {})).channels,
+    ourId: Buffer.from(transport.secrets.ourId).toString('hex'),
+    virtualId: Buffer.from(transport.secrets.virtualId).toString('hex'),
+    log,
+    now,
+    notify: (topic, payload) => plugin.notify(topic, payload),
+  });
+  await mailbox.start();
+  transport.onStranded((p, ours) => mailbox.onStranded(p, ours));
+  app = { store, transport, server, recipient, payer, mailbox };
   await recipient.start();
+  await payer.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
 });
 
@@ -90,6 +133,11 @@ plugin.method('asyncoffer', (p) => ready().recipient.asyncOffer(p));
 plugin.method('asyncreceive-setserver', (p) => ready().recipient.setServer(p));
 plugin.method('asyncreceive-status', (p) => ready().recipient.status(p));
 plugin.method('asyncreceive-listpayments', (p) => ready().recipient.pay.listPayments(p));
+plugin.method('asyncpay', (p) => ready().payer.asyncpay(p));
+plugin.method('listasyncpays', (p) => ready().payer.list(p));
+plugin.method('waitasyncpay', (p) => ready().payer.wait(p));
+plugin.method('asyncpay-mailbox', (p) => ready().mailbox.list(p));
+plugin.method('asyncpay-mailbox-purge', (p) => ready().mailbox.purge(p));
 
 // Our paths end at the virtual node, so nothing of ours arrives through these hooks;
 // they are registered `before: offers` so that, should a BOLT 12 message for us ever
@@ -107,6 +155,7 @@ plugin.subscribe('onionmessage_forward_fail', (payload) => app?.transport.onForw
 plugin.subscribe('connect', (payload: { id?: string }) => {
   if (app && typeof payload?.id === 'string') app.transport.onPeerConnected(payload.id);
   if (app && typeof payload?.id === 'string') app.recipient.onPeerConnected(payload.id);
+  if (app && typeof payload?.id === 'string') app.mailbox.onPeerConnected(payload.id);
 });
 plugin.subscribe('disconnect', (payload: { id?: string }) => {
   if (app && typeof payload?.id === 'string') app.transport.onPeerDisconnected(payload.id);
@@ -116,6 +165,8 @@ plugin.subscribe('shutdown', () => {});
 plugin.onShutdown(async () => {
   if (!app) return;
   await app.recipient.stop();
+  await app.payer.stop();
+  await app.mailbox.stop();
   await app.server.flush();
   await app.store.close();
 });

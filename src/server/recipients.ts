@@ -25,7 +25,9 @@ export type RejectReason =
   | 'bad_invoice_request'
   | 'duplicate_invoice_request'
   | 'nothing_stored'
-  | 'wrong_message_for_path';
+  | 'wrong_message_for_path'
+  | 'rate_limited'
+  | 'storage_quota';
 
 interface RecipientState {
   name: string;

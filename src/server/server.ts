@@ -19,6 +19,7 @@ import type { BlindedPath } from '../onion/types.js';
 import { NEVER, type PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
 import { KeyedLock } from './keyed-lock.js';
+import type { RecipientLimits } from './limits.js';
 import { isAbsent, requireRecipientId, requireSlot } from './params.js';
 import { InvoiceRequests } from './invoice-requests.js';
 import { RecipientBook, type RejectReason, type ServerLog } from './recipients.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   autoconfirm: boolean;
   maxSlots: number;
   maxInvoiceBytes: number;
+  /** Per-recipient rate and storage limits (limits.ts); none when absent. */
+  limits?: RecipientLimits;
 }
 
 /** 16 bytes naming a recipient inside path contexts: SHA256(recipient_id)[0..16]. */
@@ -211,6 +214,11 @@ export class StaticInvoiceServer {
       this.reject(rkHex, 'revoked', `${m.message.kind} on a ${ctx.kind} path of a revoked recipient`);
       return true;
     }
+    const kind = m.message.kind;
+    if ((kind === 'offer_paths_request' || kind === 'serve_static_invoice') && this.opts.limits?.allow(rkHex, kind, this.now()) === false) {
+      this.reject(rkHex, 'rate_limited', `${kind} over the recipient's rate limit`);
+      return true;
+    }
     if (ctx.kind === 'recipient' && m.message.kind === 'offer_paths_request') await this.onOfferPathsRequest(ctx, m.message, m.replyPath, m.local === true);
     else if (ctx.kind === 'serve' && m.message.kind === 'serve_static_invoice') await this.onServeStaticInvoice(ctx, m.message, m.replyPath);
     else if (ctx.kind === 'offer' && m.message.kind === 'invoice_request') await this.invoiceRequests.handle(ctx, m.message, m.replyPath, m.relayed === true);
@@ -297,6 +305,11 @@ export class StaticInvoiceServer {
       }
       if (existing && existing.created_at > Number(inv.createdAt)) {
         this.reject(rkHex, 'replay', `static invoice for ${name} slot ${ctx.slot} older than the stored one`);
+        return {};
+      }
+      const over = this.opts.limits?.storageOver(await this.store.listInvoices(ctx.recipient), ctx.slot, inv.bytes.length);
+      if (over) {
+        this.reject(rkHex, 'storage_quota', `static invoice for ${name} slot ${ctx.slot}: ${over}`);
         return {};
       }
       const rec: InvoiceRecord = {

@@ -24,7 +24,11 @@ export type PathContext =
   /** R: forward_invoice_request_path; payers' invoice_requests forwarded by S arrive here. */
   | { readonly kind: 'forwarded_invreq'; readonly slot: number; readonly offerTag: Uint8Array }
   /** R: held_htlc_available paths of a static invoice. */
-  | { readonly kind: 'held_htlc'; readonly slot: number; readonly expiresAt: number; readonly offerTag: Uint8Array };
+  | { readonly kind: 'held_htlc'; readonly slot: number; readonly expiresAt: number; readonly offerTag: Uint8Array }
+  /** P: reply path of an invoice_request; invoice / static_invoice / invoice_error arrive here. */
+  | { readonly kind: 'payer_invoice'; readonly paymentId: Uint8Array; readonly expiresAt: number }
+  /** P: reply path of held_htlc_available; release_held_htlc arrives here. */
+  | { readonly kind: 'payer_release'; readonly paymentId: Uint8Array; readonly expiresAt: number };
 
 export type ContextKind = PathContext['kind'];
 
@@ -36,12 +40,17 @@ const KIND_BYTE: Record<ContextKind, number> = {
   persisted_reply: 5,
   forwarded_invreq: 6,
   held_htlc: 7,
+  // The payer's kinds sit apart from the others so other roles can add theirs.
+  payer_invoice: 32,
+  payer_release: 33,
 };
 const KIND_OF = new Map(Object.entries(KIND_BYTE).map(([k, v]) => [v, k as ContextKind]));
 
 const MAC_LEN = 16;
 const RECIPIENT_KEY_LEN = 16;
 const TAG_LEN = 8;
+/** The payer's payment ids (random, so a path cannot be guessed from a payment). */
+export const PAYMENT_ID_LEN = 16;
 /** No expiry: stored as 0. */
 export const NEVER = 0;
 
@@ -60,6 +69,9 @@ function body(ctx: PathContext): Uint8Array {
       return concatBytes(u16(ctx.slot), fixed(ctx.offerTag, TAG_LEN));
     case 'held_htlc':
       return concatBytes(u16(ctx.slot), u32(ctx.expiresAt), fixed(ctx.offerTag, TAG_LEN));
+    case 'payer_invoice':
+    case 'payer_release':
+      return concatBytes(fixed(ctx.paymentId, PAYMENT_ID_LEN), u32(ctx.expiresAt));
   }
 }
 
@@ -107,6 +119,10 @@ export function decodeContext(key: Uint8Array, pathId: Uint8Array): PathContext 
       break;
     case 'held_htlc':
       ctx = { kind, slot: r.u16(), expiresAt: r.u32(), offerTag: copy(TAG_LEN) };
+      break;
+    case 'payer_invoice':
+    case 'payer_release':
+      ctx = { kind, paymentId: copy(PAYMENT_ID_LEN), expiresAt: r.u32() };
       break;
   }
   if (!r.done()) throw new DecodeError('trailing bytes in path context');

@@ -204,6 +204,10 @@ function classify(ctx: PathContext | undefined): { group: string; owner: string 
     case 'offer':
     case 'serve':
       return { group: `${ctx.kind}:${toHex(ctx.recipient)}:${ctx.slot}`, owner: `recipient:${toHex(ctx.recipient)}` };
+    case 'payer_invoice':
+    case 'payer_release':
+      // The payer's reply paths, one group per payment, under their own budget.
+      return { group: `${ctx.kind}:${toHex(ctx.paymentId)}`, owner: 'payer' };
     default:
       return { group: `${ctx.kind}:${ctx.slot}`, owner: 'self' };
   }

@@ -30,6 +30,8 @@ export interface ReceiverLog {
 export class Receiver {
   /** Counters by outcome, for status output and tests. */
   readonly stats = { accepted: 0, ignored: 0, rejected: 0 };
+  /** Gets the failed forwards that are not for our virtual node (the mailbox). */
+  others: ((payload: Record<string, unknown>) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly secrets: NodeSecrets,
@@ -44,7 +46,8 @@ export class Receiver {
     if (!p || typeof p !== 'object') return this.reject('forward_fail payload is not an object');
     if (p.next_node_id !== toHex(this.secrets.virtualId)) {
       this.stats.ignored++;
-      return; // Some other failed forward: not ours to handle.
+      await this.others?.(p); // Some other failed forward: not the receiver's to handle.
+      return;
     }
     if (typeof p.outgoing !== 'string') return this.reject('forward_fail to our virtual node without outgoing');
     let peeled;

@@ -9,6 +9,7 @@ import type { BlindedPath } from '../onion/types.js';
 import type { OwnPaths } from './own-paths.js';
 import type { RpcLike } from './secrets.js';
 import { TransportError, type Topology } from './topology.js';
+import { strandedOwnPacket, type StrandedHandler } from './stranded.js';
 
 export interface SendOptions {
   readonly replyPath?: BlindedPath;
@@ -23,6 +24,9 @@ export interface SendOptions {
 export type LocalDelivery = (pathId: Uint8Array, msg: OnionMessage, replyPath: BlindedPath | undefined, relayed: boolean) => void;
 
 export class Sender {
+  /** Takes packets whose next hop is an offline peer (the mailbox); unset: such sends fail. */
+  stranded: StrandedHandler | undefined;
+
   constructor(
     private readonly rpc: RpcLike,
     private readonly topology: Topology,
@@ -54,9 +58,11 @@ export class Sender {
     const intro = await this.topology.resolveIntro(path.intro);
     if (!intro) throw new TransportError('cannot resolve the introduction node of the path');
     let via: PubKey[] = [];
+    let introAway: TransportError | undefined;
     if (!equalBytes(intro, this.ourId)) {
       if (opts.peerOnly) {
-        if (!(await this.topology.isConnectedPeer(toHex(intro)))) throw new TransportError(`introduction node ${toHex(intro)} is not a connected peer`);
+        if (!(await this.topology.isConnectedPeer(toHex(intro)))) introAway = new TransportError(`introduction node ${toHex(intro)} is not a connected peer`);
+        if (introAway && !this.stranded) throw introAway;
       } else {
         via = await this.topology.routeTo(intro, { noconnect: this.opts.noconnect });
       }
@@ -69,10 +75,19 @@ export class Sender {
       introNodeId: intro,
       payload: { message: { type, value }, ...(opts.replyPath ? { replyPath: opts.replyPath } : {}) },
     });
+    if (introAway) return this.strand(path, built, intro, introAway);
     try {
       await this.rpc.call('injectonionmessage', { path_key: toHex(built.pathKey), message: toHex(built.packet) });
     } catch (e) {
-      throw new TransportError(`injectonionmessage failed: ${(e as Error).message}`);
+      const err = new TransportError(`injectonionmessage failed: ${(e as Error).message}`);
+      if (this.stranded && equalBytes(intro, this.ourId)) return this.strand(path, built, intro, err);
+      throw err;
     }
+  }
+
+  /** Offers an undeliverable packet of ours to the `stranded` handler; `err` if it is not taken. */
+  private async strand(path: BlindedPath, built: { pathKey: PubKey; packet: Uint8Array }, intro: PubKey, err: TransportError): Promise<void> {
+    const p = await strandedOwnPacket(this.rpc, this.ourId, path, built, equalBytes(intro, this.ourId), intro);
+    if (!p || !(await this.stranded!(p, true))) throw err;
   }
 }

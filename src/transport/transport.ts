@@ -9,6 +9,7 @@ import { Receiver, type InboundHandler, type ReceiverLog } from './receive.js';
 import { loadNodeSecrets, type NodeSecrets, type RpcLike } from './secrets.js';
 import { Sender, type SendOptions } from './send.js';
 import { Topology } from './topology.js';
+import type { StrandedHandler } from './stranded.js';
 
 export interface TransportOptions {
   readonly noconnect: boolean;
@@ -74,6 +75,15 @@ export class Transport {
 
   send(path: BlindedPath, msg: OnionMessage, opts: SendOptions = {}): Promise<void> {
     return this.sender.send(path, msg, opts);
+  }
+
+  /**
+   * Packets stuck because their next peer is away: failed forwards not addressed to
+   * our virtual node, and our own relayed sends (then `send` resolves once taken).
+   */
+  onStranded(handler: StrandedHandler): void {
+    this.receiver.others = (p) => handler(p, false);
+    this.sender.stranded = handler;
   }
 
   /** `connect` notification: keeps the topology caches current. */

@@ -15,7 +15,7 @@ const net = new SimNetwork();
 after(() => net.close());
 
 test('5,000 offer_paths_requests from one recipient: same-node async receive still works, the registry stays bounded', async (t) => {
-  const n = await net.addClnNode('both', { env: { ASYNCPAY_DEV_TICK_MS: '150' }, pluginOptions: { 'asyncpay-offer-count': 1 } });
+  const n = await net.addClnNode('both', { env: { ASYNCPAY_DEV_TICK_MS: '150' }, pluginOptions: { 'asyncpay-offer-count': 1, 'asyncpay-server-rate-per-minute': 0 } });
   const mNode = net.addExternalNode('mallory');
   net.addChannel(mNode, n, { scid: '900x1x0' });
   n.rateLimit = false;

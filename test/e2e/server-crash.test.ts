@@ -17,7 +17,7 @@ after(() => net.close());
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 test(`kill -9 at random moments during ${CYCLES} serve/replace/confirm cycles loses and tears nothing`, { timeout: 600_000 }, async () => {
-  const s = await net.addClnNode('server', { pluginOptions: { 'asyncpay-autoconfirm': false } });
+  const s = await net.addClnNode('server', { pluginOptions: { 'asyncpay-autoconfirm': false, 'asyncpay-server-rate-per-minute': 0 } });
   const rNode = net.addExternalNode('ldk-recipient');
   const pNode = net.addExternalNode('ldk-payer');
   net.addChannel(rNode, s, { scid: '1x1x0' });

@@ -51,7 +51,9 @@ async function setup() {
 
 async function routeOnion(q: ClnNode, e: { id: Uint8Array; idHex: string }, hash: Uint8Array, amount: number) {
   const { route } = await call(q, 'getroute', { id: e.idHex, amount_msat: amount, riskfactor: 1 });
-  const steps = route.map((h: any) => ({ nodeId: asPubKey(fromHex(h.id)), shortChannelId: scidToBigInt(h.channel), amountMsat: BigInt(h.amount_msat), cltvExpiry: h.delay }));
+  // lightningd's getroute delays are relative; sendonion sends the first HTLC at tip + 1 + delay.
+  const base = (await call(q, 'getinfo', {})).blockheight + 1;
+  const steps = route.map((h: any) => ({ nodeId: asPubKey(fromHex(h.id)), shortChannelId: scidToBigInt(h.channel), amountMsat: BigInt(h.amount_msat), cltvExpiry: base + h.delay }));
   return { route, onion: buildPaymentOnion({ route: steps, final: { paymentSecret: randomBytes(32) }, paymentHash: hash }) };
 }
 

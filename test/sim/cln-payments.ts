@@ -172,7 +172,8 @@ export class ClnPayments implements HookHost {
         const secrets = Array.isArray(p.shared_secrets) ? p.shared_secrets.map((s: unknown) => hexParam(s, 'shared_secrets', 32)) : undefined;
         const sp = this.sendpays.send({
           onion: hexParam(p.onion, 'onion'),
-          firstHop: { id: asPubKey(hexParam(fh.id, 'first_hop.id', 33)), amountMsat: msatParam(fh.amount_msat, 'first_hop.amount_msat'), delay: intParam(fh.delay, 'first_hop.delay') },
+          // lightningd (pay.c send_onion): the HTLC's cltv_expiry is blockheight + 1 + first_hop.delay.
+          firstHop: { id: asPubKey(hexParam(fh.id, 'first_hop.id', 33)), amountMsat: msatParam(fh.amount_msat, 'first_hop.amount_msat'), delay: this.node.net.blockheight + 1 + intParam(fh.delay, 'first_hop.delay') },
           paymentHash: hexParam(p.payment_hash, 'payment_hash', 32),
           ...(secrets ? { sharedSecrets: secrets } : {}),
           ...(p.partid !== undefined ? { partid: intParam(p.partid, 'partid') } : {}),
@@ -199,7 +200,9 @@ export class ClnPayments implements HookHost {
         const amount = msatParam(p.amount_msat, 'amount_msat');
         const route = to && findRoute(this.node.net, this.node, to, amount, this.node.net.blockheight + (p.cltv === undefined ? 9 : intParam(p.cltv, 'cltv')));
         if (!route) throw new SimRpcError(205, 'Could not find a route');
-        return { route: routeJson(route, this.node) };
+        // lightningd's getroute delays are relative to the tip (the last one is `cltv`).
+        const tip = this.node.net.blockheight;
+        return { route: routeJson(route, this.node).map((h) => ({ ...h, delay: (h.delay as number) - tip })) };
       }
       case 'xpay':
         return xpay(this.node, this.sendpays, p);

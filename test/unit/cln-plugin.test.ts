@@ -45,6 +45,17 @@ test('getmanifest answers exactly the content of plugin-manifest.json; id echoed
   assert.equal(n.id, 42);
 });
 
+/** Defaults of the mailbox and server-limit options (issue 14). */
+const LIMIT_AND_MAILBOX_DEFAULTS = {
+  'asyncpay-server-rate-burst': 40,
+  'asyncpay-server-rate-per-minute': 20,
+  'asyncpay-server-max-recipient-bytes': 65536,
+  'asyncpay-mailbox-disable': false,
+  'asyncpay-mailbox-max-per-peer': 30,
+  'asyncpay-mailbox-max-bytes': 10485760,
+  'asyncpay-mailbox-ttl': 604800,
+};
+
 test('init: options of plugin-manifest.json typed per declaration, defaults applied', T, async () => {
   const p = spawnPlugin(['real']);
   await p.handshake({});
@@ -57,6 +68,8 @@ test('init: options of plugin-manifest.json typed per declaration, defaults appl
     'asyncpay-noconnect': false,
     'asyncpay-server-paths': '',
     'asyncpay-offer-count': 10,
+    'asyncpay-payer-release-timeout': 604800,
+    ...LIMIT_AND_MAILBOX_DEFAULTS,
   });
 
   // lightningd sends native JSON types; older ones (and people) send strings.
@@ -79,6 +92,8 @@ test('init: options of plugin-manifest.json typed per declaration, defaults appl
     'asyncpay-noconnect': true,
     'asyncpay-server-paths': 'abcd',
     'asyncpay-offer-count': 3,
+    'asyncpay-payer-release-timeout': 604800,
+    ...LIMIT_AND_MAILBOX_DEFAULTS,
   });
 });
 
