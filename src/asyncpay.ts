@@ -20,6 +20,7 @@ import { MailboxStore } from './mailbox/mailbox-store.js';
 import { parseMailboxOptions } from './mailbox/options.js';
 import type { ChannelView } from './mailbox/next-hop.js';
 import { parseLimitOptions, RecipientLimits } from './server/limits.js';
+import { secpBackend } from './crypto/secp.js';
 
 const MANIFEST = fileURLToPath(new URL('../../plugin-manifest.json', import.meta.url));
 const plugin = new Plugin(MANIFEST, { rpcIdPrefix: 'asyncpay' });
@@ -122,6 +123,9 @@ plugin.onInit(async (options, configuration) => {
   await recipient.start();
   await payer.start();
   log.info(`cln-asyncpay ready: virtual node ${Buffer.from(transport.secrets.virtualId).toString('hex')}, database ${dir}`);
+  // Which libsecp256k1 runs (issue 16): the native addon, or WASM and why.
+  const secp = secpBackend();
+  log.info(`secp256k1 backend: ${secp.name === 'native' ? 'native libsecp256k1 (secp256k1 addon)' : `tiny-secp256k1 (WASM)${secp.reason ? `: ${secp.reason}` : ''}`}`);
 });
 
 plugin.method('asyncrecipient-paths', (p) => ready().server.recipientPaths(p));

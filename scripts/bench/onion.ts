@@ -1,7 +1,8 @@
 // Onion-layer micro-benchmarks (run by scripts/bench.ts). Inputs are fixed and built
 // once, so each case times only the operation named.
-import { asPrivKey, ecdh, pubFromPriv, type PrivKey } from '../../src/crypto/secp.js';
-import { buildOnionMessageToRoute, createBlindedPath, peelOnionMessage } from '../../src/onion/index.js';
+import { asPrivKey, ecdh, pubFromPriv, secpBackend, useSecpBackend, type PrivKey } from '../../src/crypto/secp.js';
+import { chooseBackend, type SecpBackendName } from '../../src/crypto/secp-backend.js';
+import { buildOnionMessageToBlindedPath, buildOnionMessageToRoute, createBlindedPath, peelOnionMessage } from '../../src/onion/index.js';
 
 const key = (b: number): PrivKey => asPrivKey(new Uint8Array(32).fill(b));
 const nodes = [0x41, 0x42, 0x43, 0x44].map(key);
@@ -11,7 +12,49 @@ const payload = { message: { type: 64n, value: new Uint8Array(200).fill(7) } };
 // A 4-hop message (us → a → b → dest) for the build and peel cases.
 const msg = buildOnionMessageToRoute({ route: ids, finalData: { pathId: new Uint8Array(32) }, payload, pathKeySecret: key(1), sessionKey: key(2) });
 
+// The served request's onions (issue 16), per secp256k1 backend: the peel at our virtual
+// node (final layer, invoice_request + reply path), the reply to a stock CLN payer's
+// one-hop reply path (we blind a hop of our own in front), the forward over a 3-hop path
+// starting at us.
+const V = key(0x51);
+const vPath = createBlindedPath([
+  { nodeId: ids[0]!, data: { nextNodeId: pubFromPriv(V) } },
+  { nodeId: pubFromPriv(V), data: { pathId: new Uint8Array(33) } },
+]);
+const payerReply = createBlindedPath([{ nodeId: ids[3]!, data: { pathId: new Uint8Array(32) } }]);
+const invreq = { message: { type: 64n, value: new Uint8Array(240).fill(9) }, replyPath: payerReply };
+const toV = buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: vPath, payload: invreq });
+// The packet as V receives it: peel our node's layer first.
+const atV = peelOnionMessage(nodes[0]!, toV.pathKey, toV.packet);
+if (atV.kind !== 'forward') throw new Error('bench fixture: expected a forward layer');
+const fwdPath = createBlindedPath([
+  { nodeId: ids[0]!, data: { nextNodeId: ids[1]! } },
+  { nodeId: ids[1]!, data: { nextNodeId: ids[2]! } },
+  { nodeId: ids[2]!, data: { pathId: new Uint8Array(18) } },
+]);
+const staticInvoice = { message: { type: 70n, value: new Uint8Array(935).fill(5) } };
+
+const available: SecpBackendName[] = chooseBackend({}).backend.name === 'native' ? ['native', 'tiny'] : ['tiny'];
+const perBackend = available.flatMap((b) => {
+  const on = (f: () => void) => () => {
+    const was = secpBackend().name;
+    useSecpBackend(b);
+    try {
+      f();
+    } finally {
+      useSecpBackend(was);
+    }
+  };
+  return [
+    { name: `[${b}] served request: peel at the virtual node (final layer)`, run: on(() => void peelOnionMessage(V, atV.nextPathKey, atV.nextPacket)) },
+    { name: `[${b}] served request: build the reply (CLN payer's 1-hop path + our hop)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: payerReply, payload: staticInvoice })) },
+    { name: `[${b}] served request: build the forward (3-hop path from us)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: fwdPath, payload: invreq })) },
+    { name: `[${b}] ECDH`, run: on(() => void ecdh(nodes[0]!, ids[1]!)) },
+  ];
+});
+
 export const cases: { name: string; run: () => void }[] = [
+  ...perBackend,
   { name: 'ECDH (SHA256 of k·P)', run: () => void ecdh(nodes[0]!, ids[1]!) },
   {
     name: 'build 4-hop onion message (1366 B, fresh keys)',

@@ -1,21 +1,35 @@
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { hmac } from '@noble/hashes/hmac.js';
+// SHA-256, HMAC-SHA256 and the BIP 340 tagged hash, on node:crypto (OpenSSL): several
+// times faster than pure JS on the 1.3–32 KB buffers of onion packets, and no slower
+// on 32-byte inputs. Results are plain Uint8Arrays that own their memory.
+import { createHash, createHmac } from 'node:crypto';
 import { concatBytes, utf8 } from '../codec/bytes.js';
 
+/** A Buffer from node:crypto as a plain Uint8Array (zero-copy when it owns its whole ArrayBuffer). */
+export function ownBytes(b: Buffer): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
+}
+
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return nobleSha256(parts[0]!);
-  const h = nobleSha256.create();
+  const h = createHash('sha256');
   for (const p of parts) h.update(p);
-  return h.digest();
+  return ownBytes(h.digest());
 }
 
-export function hmacSha256(key: Uint8Array, msg: Uint8Array): Uint8Array {
-  return hmac(nobleSha256, key, msg);
+export function hmacSha256(key: Uint8Array, msg: Uint8Array, ...more: Uint8Array[]): Uint8Array {
+  const h = createHmac('sha256', key).update(msg);
+  for (const m of more) h.update(m);
+  return ownBytes(h.digest());
 }
 
+const labels = new Map<string, Uint8Array>();
 /** BOLT 4 key generation: HMAC-SHA256 keyed by the ASCII label (rho, mu, um, pad, ammag, blinded_node_id). */
 export function deriveKey(label: string, secret: Uint8Array): Uint8Array {
-  return hmacSha256(utf8(label), secret);
+  let k = labels.get(label);
+  if (!k) {
+    k = utf8(label);
+    labels.set(label, k);
+  }
+  return hmacSha256(k, secret);
 }
 
 const tagCache = new Map<string, Uint8Array>();
@@ -25,11 +39,11 @@ export function taggedHash(tag: string | Uint8Array, ...msg: Uint8Array[]): Uint
   if (typeof tag === 'string') {
     th = tagCache.get(tag);
     if (!th) {
-      th = nobleSha256(utf8(tag));
+      th = sha256(utf8(tag));
       tagCache.set(tag, th);
     }
   } else {
-    th = nobleSha256(tag);
+    th = sha256(tag);
   }
-  return sha256(th, th, concatBytes(...msg));
+  return sha256(th, th, msg.length === 1 ? msg[0]! : concatBytes(...msg));
 }

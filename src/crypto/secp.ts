@@ -1,10 +1,34 @@
-// The one place that knows which library does elliptic-curve math: tiny-secp256k1
-// (libsecp256k1 compiled to WASM), the same code lightningd and LDK run.
+// The one place that knows which library does elliptic-curve math: libsecp256k1, the
+// same code lightningd and LDK run, either as the native `secp256k1` addon or as
+// tiny-secp256k1 (WASM); secp-backend.ts chooses at start-up. BIP 340 is always
+// tiny-secp256k1's.
 import * as ecc from 'tiny-secp256k1';
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { randomBytes as nodeRandomBytes, randomFillSync } from 'node:crypto';
 import { bigIntToBytes, bytesToBigInt, toHex } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
-import { sha256 } from './hash.js';
+import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
+
+let choice = chooseBackend();
+let be: SecpBackend = choice.backend;
+let nativeChoice: ReturnType<typeof chooseBackend> | undefined;
+
+/** Which backend runs, and why not the native one when it does not (for the start-up log). */
+export function secpBackend(): { name: SecpBackendName; reason?: string } {
+  return { name: be.name, ...(choice.reason !== undefined && be.name !== 'native' ? { reason: choice.reason } : {}) };
+}
+
+/** Switches backend (tests run every EC case on each); 'native' throws if it cannot be used. */
+export function useSecpBackend(name: SecpBackendName): void {
+  if (name === 'tiny') {
+    be = tinyBackend;
+    return;
+  }
+  nativeChoice ??= choice.backend.name === 'native' ? choice : chooseBackend({});
+  const c = nativeChoice;
+  if (c.backend.name !== 'native') throw new Error(`native secp256k1 backend unavailable: ${c.reason}`);
+  choice = c;
+  be = c.backend;
+}
 
 declare const pubKeyBrand: unique symbol;
 declare const privKeyBrand: unique symbol;
@@ -13,10 +37,25 @@ export type PubKey = Uint8Array & { readonly [pubKeyBrand]: true };
 /** A validated 32-byte secret scalar in [1, n-1]. */
 export type PrivKey = Uint8Array & { readonly [privKeyBrand]: true };
 
-export const CURVE_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+export const CURVE_N = N;
+const N_BYTES = bigIntToBytes(N, 32);
+
+/**
+ * Arrays already known to hold a valid point (validated here, or produced by the curve
+ * operations below), so a key parsed once is not re-validated at every layer it passes
+ * (a served request used to validate some keys three times). Keys are never mutated.
+ */
+const validPoints = new WeakSet<Uint8Array>();
+const valid = (p: Uint8Array): PubKey => {
+  validPoints.add(p);
+  return p as PubKey;
+};
 
 export function isPubKey(b: Uint8Array): b is PubKey {
-  return b.length === 33 && (b[0] === 2 || b[0] === 3) && ecc.isPoint(b);
+  if (validPoints.has(b)) return true;
+  const ok = b.length === 33 && (b[0] === 2 || b[0] === 3) && be.isPoint(b);
+  if (ok) validPoints.add(b);
+  return ok;
 }
 
 /** Validates a compressed point; anything else is a DecodeError. */
@@ -26,7 +65,7 @@ export function asPubKey(b: Uint8Array): PubKey {
 }
 
 export function isPrivKey(b: Uint8Array): b is PrivKey {
-  return b.length === 32 && ecc.isPrivate(b);
+  return b.length === 32 && be.isPrivate(b);
 }
 
 export function asPrivKey(b: Uint8Array): PrivKey {
@@ -38,35 +77,51 @@ export function randomBytes(n: number): Uint8Array {
   return new Uint8Array(nodeRandomBytes(n));
 }
 
+// Fresh keys are drawn several times per onion built: one getrandom call per 64 keys
+// instead of one each. Every key is copied out and its pool bytes are used once.
+const POOL = 64 * 32;
+const pool = new Uint8Array(POOL);
+let poolAt = POOL;
+function random32(): Uint8Array {
+  if (poolAt === POOL) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const k = pool.slice(poolAt, poolAt + 32);
+  pool.fill(0, poolAt, poolAt + 32);
+  poolAt += 32;
+  return k;
+}
+
 /** A fresh random private key. */
 export function randomPrivKey(): PrivKey {
   for (;;) {
-    const k = randomBytes(32);
+    const k = random32();
     if (isPrivKey(k)) return k;
   }
 }
 
 export function pubFromPriv(k: PrivKey): PubKey {
-  const p = ecc.pointFromScalar(k, true);
+  const p = be.pointFromScalar(k);
   if (!p) throw new Error('invalid private key');
-  return p as PubKey;
+  return valid(p);
 }
 
 /** P·t for a 32-byte scalar t (reduced mod n); a degenerate result is an error. */
 export function pointMul(p: PubKey, t: Uint8Array): PubKey {
   const s = scalarReduce(t);
-  const r = guard(() => ecc.pointMultiply(p, s, true));
+  const r = guard(() => be.pointMultiply(p, s));
   if (!r) throw new DecodeError('point multiplication: invalid point');
-  return r as PubKey;
+  return valid(r);
 }
 
 /** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
 export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
   // tiny-secp takes any 32 bytes below n as a tweak, zero included: check k is a key.
   if (!isPrivKey(k)) throw new DecodeError('ecdh: invalid private key');
-  const r = guard(() => ecc.pointMultiply(p, k, true));
+  const r = guard(() => be.ecdh(k, p));
   if (!r) throw new DecodeError('ecdh: invalid point');
-  return sha256(r);
+  return r;
 }
 
 /**
@@ -82,18 +137,30 @@ function guard<T>(f: () => T): T {
   }
 }
 
-/** Reduces 32 bytes mod n; zero is rejected (it would make a key vanish). */
-function scalarReduce(t: Uint8Array): Uint8Array {
-  const v = bytesToBigInt(t) % CURVE_N;
-  if (v === 0n) throw new DecodeError('zero scalar');
-  return bigIntToBytes(v, 32);
+/** True for 32 bytes below n (almost every hash output: the BigInt path is the rare one). */
+function belowN(t: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (t[i] !== N_BYTES[i]) return t[i]! < N_BYTES[i]!;
+  return false;
 }
 
-/** k·t mod n (plain BigInt scalar arithmetic). */
+function isZero(t: Uint8Array): boolean {
+  let d = 0;
+  for (let i = 0; i < t.length; i++) d |= t[i]!;
+  return d === 0;
+}
+
+/** Reduces 32 bytes mod n; zero is rejected (it would make a key vanish). */
+function scalarReduce(t: Uint8Array): Uint8Array {
+  const r = t.length === 32 && belowN(t) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+  if (isZero(r)) throw new DecodeError('zero scalar');
+  return r;
+}
+
+/** k·t mod n. */
 export function privMul(k: PrivKey, t: Uint8Array): PrivKey {
-  const v = (bytesToBigInt(k) * (bytesToBigInt(t) % CURVE_N)) % CURVE_N;
-  if (v === 0n) throw new DecodeError('zero scalar');
-  return bigIntToBytes(v, 32) as PrivKey;
+  const r = be.privMul(k, scalarReduce(t));
+  if (!r) throw new DecodeError('zero scalar');
+  return r as PrivKey;
 }
 
 /** k + t mod n. */
@@ -105,13 +172,13 @@ export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
 
 /** P + t·G. */
 export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
-  const r = guard(() => ecc.pointAddScalar(p, scalarReduceAllowZero(t), true));
+  const r = guard(() => be.pointAddScalar(p, scalarReduceAllowZero(t)));
   if (!r) throw new DecodeError('point addition gave infinity');
-  return r as PubKey;
+  return valid(r);
 }
 
 function scalarReduceAllowZero(t: Uint8Array): Uint8Array {
-  return bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+  return t.length === 32 && belowN(t) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
 }
 
 /** BIP 340 signature over a 32-byte message. `aux` defaults to fresh randomness. */

@@ -5,7 +5,7 @@ import { encodeBigSize } from '../codec/bigsize.js';
 import { concatBytes, equalBytes } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
-import { chacha20Stream } from '../crypto/chacha.js';
+import { chacha20Stream, chacha20StreamAt, chacha20Xor } from '../crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../crypto/hash.js';
 import { asPubKey, ecdh, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 
@@ -66,8 +66,8 @@ export interface BuildPacketArgs {
   readonly associatedData?: Uint8Array;
 }
 
-function xorInto(dst: Uint8Array, src: Uint8Array, srcOffset = 0): void {
-  for (let i = 0; i < dst.length; i++) dst[i]! ^= src[srcOffset + i]!;
+function xorInto(dst: Uint8Array, src: Uint8Array): void {
+  for (let i = 0; i < dst.length; i++) dst[i]! ^= src[i]!;
 }
 
 /**
@@ -94,13 +94,13 @@ export function buildSphinxPacket(args: BuildPacketArgs): Uint8Array {
 
   // The filler is what the hops' own left shifts will have appended by the time the
   // last hop reads the packet; the sender must precompute it for the HMACs to match.
+  // Only the keystream's tail [L - f, L + shift) is needed: start the cipher there.
   let filler = new Uint8Array(0);
   for (let i = 0; i < n - 1; i++) {
     const f = filler.length;
     const grown = new Uint8Array(f + shifts[i]!);
     grown.set(filler);
-    const stream = chacha20Stream(rhos[i]!, L + shifts[i]!);
-    xorInto(grown, stream, L - f);
+    xorInto(grown, chacha20StreamAt(rhos[i]!, L - f, f + shifts[i]!));
     filler = grown;
   }
 
@@ -111,10 +111,9 @@ export function buildSphinxPacket(args: BuildPacketArgs): Uint8Array {
     shifted.set(frames[i]!, 0);
     shifted.set(nextHmac, frames[i]!.length);
     shifted.set(mix.subarray(0, L - shifts[i]!), shifts[i]!);
-    xorInto(shifted, chacha20Stream(rhos[i]!, L));
-    if (i === n - 1) shifted.set(filler, L - filler.length);
-    mix = shifted;
-    nextHmac = hmacSha256(mus[i]!, ad.length ? concatBytes(mix, ad) : mix);
+    mix = chacha20Xor(rhos[i]!, shifted);
+    if (i === n - 1) mix.set(filler, L - filler.length);
+    nextHmac = ad.length ? hmacSha256(mus[i]!, mix, ad) : hmacSha256(mus[i]!, mix);
   }
   return concatBytes(new Uint8Array([PACKET_VERSION]), keys[0]!.ephemeralKey, mix, nextHmac);
 }
@@ -154,14 +153,14 @@ export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedDa
   const { publicKey, payloads, hmac } = parseSphinxPacket(packet);
   const L = payloads.length;
   const ss = ecdh(priv, publicKey);
-  const expected = hmacSha256(deriveKey('mu', ss), associatedData.length ? concatBytes(payloads, associatedData) : payloads);
+  const mu = deriveKey('mu', ss);
+  const expected = associatedData.length ? hmacSha256(mu, payloads, associatedData) : hmacSha256(mu, payloads);
   if (!equalBytes(expected, hmac)) throw new DecodeError('onion packet: bad hmac');
 
   // Decrypt payloads ‖ L zero bytes; the zeros become the encrypted tail the next hop gets.
-  const stream = chacha20Stream(deriveKey('rho', ss), 2 * L);
-  const buf = new Uint8Array(2 * L);
-  buf.set(payloads);
-  xorInto(buf, stream);
+  const plain = new Uint8Array(2 * L);
+  plain.set(payloads);
+  const buf = chacha20Xor(deriveKey('rho', ss), plain);
   const r = new Reader(buf.subarray(0, L));
   const len = r.bigSize();
   // BOLT 4 onion decryption: a payload shorter than 2 bytes is refused (CLN does too).
@@ -173,8 +172,21 @@ export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedDa
   const isFinal = equalBytes(nextHmac, ZERO_HMAC);
   const shift = r.offset;
   // The next key is blinded from the packet key as received, not from any tweaked key.
-  const nextKey = pointMul(publicKey, sha256(publicKey, ss));
-  const nextOnion = concatBytes(new Uint8Array([PACKET_VERSION]), nextKey, buf.subarray(shift, shift + L), nextHmac);
-  if (isFinal) return { payload, nextHmac, isFinal, nextOnion, sharedSecret: ss };
+  const shifted = () => concatBytes(new Uint8Array([PACKET_VERSION]), pointMul(publicKey, sha256(publicKey, ss)), buf.subarray(shift, shift + L), nextHmac);
+  if (isFinal) {
+    // At the last hop only payment code reads next_onion: derive it (a point
+    // multiplication) on first use, not on every onion message a node receives.
+    let memo: Uint8Array | undefined;
+    return {
+      payload,
+      nextHmac,
+      isFinal,
+      get nextOnion() {
+        return (memo ??= shifted());
+      },
+      sharedSecret: ss,
+    };
+  }
+  const nextOnion = shifted();
   return { payload, nextHmac, isFinal, nextPacket: nextOnion, nextOnion, sharedSecret: ss };
 }

@@ -62,7 +62,7 @@ export class ServerStore {
    * through the ops below, which keep the cache in step (after the batch succeeds).
    */
   private readonly cache = new Map<string, InvoiceRecord | undefined>();
-  private static readonly CACHE_MAX = 10_000;
+  private static readonly CACHE_MAX = 4096;
   /** Bumped by every write, so a read that raced a write does not cache what it saw. */
   private generation = 0;
   private writesInFlight = 0;
@@ -71,6 +71,11 @@ export class ServerStore {
 
   async listRecipients(): Promise<Array<{ rk: string; rec: RecipientRecord }>> {
     return (await this.store.list<RecipientRecord>(RCPT)).map((e) => ({ rk: e.key, rec: e.value }));
+  }
+
+  /** One recipient's record (RecipientBook loads recipients on demand). */
+  async getRecipient(rkHex: string): Promise<RecipientRecord | undefined> {
+    return this.store.get<RecipientRecord>(RCPT, rkHex);
   }
 
   putRecipientOp(rk: Uint8Array, rec: RecipientRecord): StoreOp {
@@ -136,7 +141,11 @@ export class ServerStore {
   }
 }
 
-/** Callers mutate records they read (status changes); the cache keeps its own copy. */
-function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+/**
+ * Callers mutate records they read (status changes); the cache keeps its own copy. An
+ * InvoiceRecord holds only strings, numbers and null, so a shallow copy is a full one
+ * (and far cheaper than structuredClone on every served request).
+ */
+function clone(v: InvoiceRecord | undefined): InvoiceRecord | undefined {
+  return v === undefined ? v : { ...v };
 }

@@ -73,11 +73,10 @@ export class StaticInvoiceServer {
     this.invoiceRequests = new InvoiceRequests(transport, store, this.book, log, now);
   }
 
-  load(): Promise<void> {
-    return this.book.loadAll();
-  }
+  /** Nothing to preload: recipients are read when a message or command names them (issue 16). */
+  async load(): Promise<void> {}
 
-  /** Writes counters to the store (also at shutdown). */
+  /** Writes changed counters to the store (also at shutdown). */
   flush(): Promise<void> {
     return this.book.flush();
   }
@@ -291,7 +290,8 @@ export class StaticInvoiceServer {
     // Read, compare, write: one (recipient, slot) at a time, or an older invoice handled
     // concurrently with a newer one could be written last.
     const outcome = await this.slotLock.run(slotLockKey(rkHex, ctx.slot), async (): Promise<{ stored?: InvoiceRecord; resend?: InvoiceRecord }> => {
-      if (this.book.revokedAt(rkHex) !== null) {
+      // Reloaded (a cache hit unless evicted while waiting): the lock may have waited long.
+      if (!(await this.book.load(rkHex)) || this.book.revokedAt(rkHex) !== null) {
         this.reject(rkHex, 'revoked', 'serve_static_invoice of a revoked recipient');
         return {};
       }
@@ -327,7 +327,8 @@ export class StaticInvoiceServer {
         bytes: inv.bytes.length,
       };
       this.book.bump(rkHex, 'invoices_stored');
-      await this.store.batch([this.store.putInvoiceOp(ctx.recipient, rec), this.book.putOp(ctx.recipient)]);
+      const counted = this.book.putOp(ctx.recipient);
+      await this.store.batch([this.store.putInvoiceOp(ctx.recipient, rec), ...(counted ? [counted] : [])]);
       return { stored: rec };
     });
     if (outcome.resend) await this.sendPersisted(outcome.resend);

@@ -1,14 +1,17 @@
-// src/crypto against independent references: every EC wrapper in secp.ts (tiny-secp256k1,
-// i.e. libsecp256k1) cross-checked with @noble/secp256k1 on random and hostile inputs;
-// ChaCha20 and ChaCha20-Poly1305 against RFC 8439; BIP 340 against its official vectors.
+// src/crypto against independent references: every EC wrapper in secp.ts cross-checked
+// with @noble/secp256k1 on random and hostile inputs, once per backend (the native
+// libsecp256k1 addon and tiny-secp256k1's WASM); ChaCha20, ChaCha20-Poly1305, SHA-256 and
+// HMAC (node:crypto) against RFC 8439 and against @noble/ciphers and @noble/hashes;
+// BIP 340 against its official vectors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as noble from '@noble/secp256k1';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
+import { chacha20 as nobleChacha20, chacha20poly1305 as nobleAead } from '@noble/ciphers/chacha.js';
 import { bigIntToBytes, bytesToBigInt, fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
 import { DecodeError } from '../../src/codec/errors.js';
-import { aeadDecrypt, aeadEncrypt, chacha20Stream, chacha20Xor } from '../../src/crypto/chacha.js';
+import { aeadDecrypt, aeadEncrypt, chacha20Stream, chacha20StreamAt, chacha20Xor } from '../../src/crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../../src/crypto/hash.js';
 import {
   asPrivKey,
@@ -24,10 +27,13 @@ import {
   pubFromPriv,
   randomPrivKey,
   schnorrSign,
+  secpBackend,
+  useSecpBackend,
   schnorrVerify,
   type PrivKey,
   type PubKey,
 } from '../../src/crypto/secp.js';
+import { chooseBackend, selfTest, tinyBackend, type SecpBackendName } from '../../src/crypto/secp-backend.js';
 import { loadVector, Prng } from './onion-helpers.js';
 
 noble.hashes.sha256 = nobleSha256;
@@ -98,7 +104,49 @@ function pointInput(i: number): Uint8Array {
 
 const nobleValidPub = (b: Uint8Array) => noble.utils.isValidPublicKey(b, true);
 
-test(`secp isPubKey/asPubKey agree with noble isValidPublicKey on ${ROUNDS * 2} inputs`, () => {
+// Every EC case runs on each backend this machine can load (the native addon ships
+// prebuilt for linux-x64, darwin-arm64 and win32-x64; elsewhere its cases are skipped).
+const startBackend = secpBackend().name;
+const nativeChoice = chooseBackend({});
+const BACKENDS: SecpBackendName[] = ['tiny', 'native'];
+function ecTest(name: string, f: () => void): void {
+  for (const b of BACKENDS) {
+    const skip = b === 'native' && nativeChoice.backend.name !== 'native' ? `native backend unavailable: ${nativeChoice.reason}` : false;
+    test(`[${b}] ${name}`, { skip }, () => {
+      useSecpBackend(b);
+      try {
+        f();
+      } finally {
+        useSecpBackend(startBackend);
+      }
+    });
+  }
+}
+
+test('secp backend: the default is the native addon unless ASYNCPAY_NATIVE_SECP=0 or it cannot load', () => {
+  const forcedOff = ['0', 'false', 'off'].includes(process.env.ASYNCPAY_NATIVE_SECP ?? '');
+  if (forcedOff) assert.equal(startBackend, 'tiny');
+  else assert.equal(startBackend, nativeChoice.backend.name);
+  for (const v of ['0', 'false', 'off']) {
+    const c = chooseBackend({ ASYNCPAY_NATIVE_SECP: v });
+    assert.equal(c.backend.name, 'tiny');
+    assert.match(c.reason!, /disabled/);
+  }
+  if (nativeChoice.backend.name === 'native') assert.equal(nativeChoice.reason, undefined);
+});
+
+test('secp backend self-test: passes for both backends, fails for a backend that computes wrong results', () => {
+  assert.equal(selfTest(tinyBackend), undefined);
+  if (nativeChoice.backend.name === 'native') assert.equal(selfTest(nativeChoice.backend), undefined);
+  const wrongEcdh = { ...tinyBackend, name: 'native' as const, ecdh: (k: Uint8Array, p: Uint8Array) => tinyBackend.ecdh(k, tinyBackend.pointFromScalar(k)!) && nobleSha256(p) };
+  assert.match(selfTest(wrongEcdh)!, /ecdh/);
+  const lenient = { ...tinyBackend, isPrivate: () => true };
+  assert.match(selfTest(lenient)!, /isPrivate/);
+  const noZeroCheck = { ...tinyBackend, privMul: (k: Uint8Array) => k };
+  assert.match(selfTest(noZeroCheck)!, /privMul/);
+});
+
+ecTest(`secp isPubKey/asPubKey agree with noble isValidPublicKey on ${ROUNDS * 2} inputs`, () => {
   let valid = 0;
   for (let i = 0; i < ROUNDS * 2; i++) {
     const b = pointInput(i);
@@ -117,7 +165,7 @@ test(`secp isPubKey/asPubKey agree with noble isValidPublicKey on ${ROUNDS * 2} 
   }
 });
 
-test(`secp isPrivKey/asPrivKey agree with noble isValidSecretKey on ${ROUNDS} inputs`, () => {
+ecTest(`secp isPrivKey/asPrivKey agree with noble isValidSecretKey on ${ROUNDS} inputs`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const b = i % 17 === 16 ? rng.bytes(31 + rng.int(2) * 2) : scalarInput(i);
     const want = noble.utils.isValidSecretKey(b);
@@ -127,7 +175,7 @@ test(`secp isPrivKey/asPrivKey agree with noble isValidSecretKey on ${ROUNDS} in
   }
 });
 
-test(`secp pubFromPriv equals noble getPublicKey on ${ROUNDS} keys; both reject non-keys`, () => {
+ecTest(`secp pubFromPriv equals noble getPublicKey on ${ROUNDS} keys; both reject non-keys`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const k = scalarInput(i);
     const ours = outcome(() => toHex(pubFromPriv(k as PrivKey)));
@@ -137,7 +185,7 @@ test(`secp pubFromPriv equals noble getPublicKey on ${ROUNDS} keys; both reject 
   }
 });
 
-test(`secp ecdh equals SHA256(noble getSharedSecret) on ${ROUNDS} pairs; same rejections (DecodeError)`, () => {
+ecTest(`secp ecdh equals SHA256(noble getSharedSecret) on ${ROUNDS} pairs; same rejections (DecodeError)`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const k = i % 3 === 0 ? scalarInput(i) : noble.utils.randomSecretKey();
     const p = i % 2 ? pointInput(i) : noble.getPublicKey(noble.utils.randomSecretKey(), true);
@@ -151,7 +199,7 @@ test(`secp ecdh equals SHA256(noble getSharedSecret) on ${ROUNDS} pairs; same re
   }
 });
 
-test(`secp pointMul equals noble P·(t mod n) on ${ROUNDS} inputs; t ≡ 0 and invalid points rejected`, () => {
+ecTest(`secp pointMul equals noble P·(t mod n) on ${ROUNDS} inputs; t ≡ 0 and invalid points rejected`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const p = i % 4 === 0 ? pointInput(i) : noble.getPublicKey(noble.utils.randomSecretKey(), true);
     const t = scalarInput(i);
@@ -165,7 +213,7 @@ test(`secp pointMul equals noble P·(t mod n) on ${ROUNDS} inputs; t ≡ 0 and i
   }
 });
 
-test(`secp privMul/privAdd match BigInt arithmetic and noble's point ops on ${ROUNDS} inputs`, () => {
+ecTest(`secp privMul/privAdd match BigInt arithmetic and noble's point ops on ${ROUNDS} inputs`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const k = noble.utils.randomSecretKey() as PrivKey;
     const t = scalarInput(i);
@@ -194,7 +242,7 @@ test(`secp privMul/privAdd match BigInt arithmetic and noble's point ops on ${RO
   assert.throws(() => privMul(k, scalar(CURVE_N)), DecodeError);
 });
 
-test(`secp pointAddScalar equals noble P + t·G on ${ROUNDS} inputs; infinity rejected`, () => {
+ecTest(`secp pointAddScalar equals noble P + t·G on ${ROUNDS} inputs; infinity rejected`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const p = i % 5 === 0 ? pointInput(i) : noble.getPublicKey(noble.utils.randomSecretKey(), true);
     const t = scalarInput(i);
@@ -213,7 +261,7 @@ test(`secp pointAddScalar equals noble P + t·G on ${ROUNDS} inputs; infinity re
   assert.ok(!nobleOk(() => noble.Point.fromBytes(noble.getPublicKey(k, true)).add(G.multiply(bytesToBigInt(neg))).toBytes(true)));
 });
 
-test(`secp schnorrSign equals noble schnorr.sign and schnorrVerify agrees with noble on ${ROUNDS} cases`, () => {
+ecTest(`secp schnorrSign equals noble schnorr.sign and schnorrVerify agrees with noble on ${ROUNDS} cases`, () => {
   for (let i = 0; i < ROUNDS; i++) {
     const k = noble.utils.randomSecretKey() as PrivKey;
     const msg = rng.bytes(32);
@@ -253,7 +301,7 @@ test(`secp schnorrSign equals noble schnorr.sign and schnorrVerify agrees with n
   assert.equal(schnorrVerify(sig.subarray(1), msg, twin), false);
 });
 
-test('secp randomPrivKey: valid for noble, distinct', () => {
+ecTest('secp randomPrivKey: valid for noble, distinct', () => {
   const seen = new Set<string>();
   for (let i = 0; i < 50; i++) {
     const k = randomPrivKey();
@@ -275,7 +323,7 @@ interface Bip340 {
 }
 const bip340 = loadVector<{ vectors: Bip340[] }>('bip340.json').vectors;
 for (const v of bip340) {
-  test(`BIP 340 vector ${v.index}${v.comment ? ` (${v.comment})` : ''}`, () => {
+  ecTest(`BIP 340 vector ${v.index}${v.comment ? ` (${v.comment})` : ''}`, () => {
     const msg = fromHex(v.message);
     const xonly = fromHex(v.public_key);
     // Our API verifies against a 33-byte key; an x-only key is the even-y point (02 ‖ x).
@@ -323,6 +371,14 @@ test('ChaCha20: xor is its own inverse and matches the stream for odd lengths', 
   }
 });
 
+test('ChaCha20 keystream from an offset equals the same bytes of the whole stream (block counter set in the IV)', () => {
+  const key = rng.bytes(32);
+  const whole = chacha20Stream(key, 70_000);
+  for (const [off, len] of [[0, 10], [1, 63], [63, 2], [64, 64], [1300, 66], [32768 - 500, 566], [65_000, 5000]] as const) {
+    assert.equal(toHex(chacha20StreamAt(key, off, len)), toHex(whole.subarray(off, off + len)), `offset ${off}`);
+  }
+});
+
 test('RFC 8439 §2.8.2 ChaCha20-Poly1305 AEAD test vector (encrypt and decrypt)', () => {
   const key = fromHex('808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f');
   const nonce = fromHex('070000004041424344454647');
@@ -352,6 +408,30 @@ test('AEAD with the BOLT 4 defaults (zero nonce, empty AAD): round trip, tamper 
   }
   assert.throws(() => aeadDecrypt(key, new Uint8Array(15)), DecodeError);
   assert.throws(() => aeadDecrypt(rng.bytes(32), aeadEncrypt(key, new Uint8Array(3))), DecodeError);
+});
+
+test('node:crypto ChaCha20, ChaCha20-Poly1305, SHA-256 and HMAC equal @noble/ciphers and @noble/hashes on random inputs', () => {
+  for (const len of [0, 1, 31, 32, 33, 64, 65, 255, 1300, 1366, 2600, 32768, 65536]) {
+    const key = rng.bytes(32);
+    const data = rng.bytes(len);
+    assert.equal(toHex(chacha20Xor(key, data)), toHex(nobleChacha20(key, new Uint8Array(12), data)), `chacha20 ${len}`);
+    assert.equal(toHex(chacha20Stream(key, len)), toHex(nobleChacha20(key, new Uint8Array(12), new Uint8Array(len))));
+    const nonce = len % 2 ? rng.bytes(12) : new Uint8Array(12);
+    const aad = len % 3 ? rng.bytes(len % 40) : undefined;
+    const ct = aeadEncrypt(key, data, nonce, aad);
+    assert.equal(toHex(ct), toHex(nobleAead(key, nonce, aad).encrypt(data)), `aead ${len}`);
+    assert.deepEqual(aeadDecrypt(key, nobleAead(key, nonce, aad).encrypt(data), nonce, aad), data);
+    assert.equal(toHex(sha256(data)), toHex(nobleSha256(data)), `sha256 ${len}`);
+    const cut = rng.int(len + 1);
+    assert.equal(toHex(sha256(data.subarray(0, cut), data.subarray(cut))), toHex(nobleSha256(data)));
+    const hkey = rng.bytes(1 + rng.int(100));
+    assert.equal(toHex(hmacSha256(hkey, data)), toHex(hmac(nobleSha256, hkey, data)), `hmac ${len}`);
+    assert.equal(toHex(hmacSha256(hkey, data.subarray(0, cut), data.subarray(cut))), toHex(hmac(nobleSha256, hkey, data)));
+  }
+  // Results are plain Uint8Arrays, not Buffers (deepEqual and callers' DataViews rely on it).
+  assert.equal(Object.getPrototypeOf(sha256(new Uint8Array(1))), Uint8Array.prototype);
+  assert.equal(Object.getPrototypeOf(chacha20Stream(new Uint8Array(32), 10)), Uint8Array.prototype);
+  assert.equal(Object.getPrototypeOf(aeadDecrypt(new Uint8Array(32), aeadEncrypt(new Uint8Array(32), new Uint8Array(5)))), Uint8Array.prototype);
 });
 
 test('hashes: SHA256("abc"), HMAC keyed by the label (BOLT 4 key generation)', () => {
