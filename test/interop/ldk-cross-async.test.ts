@@ -45,9 +45,10 @@ describe('held_htlc_available / release_held_htlc vs LDK', () => {
     assert.equal(toHex(ours.value), toHex(ldkReleaseHeldHtlcBody()));
   });
 
-  test('static_invoice_persisted (no LDK 0.1.2 type) is framed like LDK\'s empty structs', () => {
-    assert.equal(toHex(encodeMessage({ kind: 'static_invoice_persisted' }).value), toHex(HeldHtlcAvailable.constructor_new().write()));
-  });
+  // Retired: "static_invoice_persisted (no LDK 0.1.2 type) is framed like LDK's empty structs"
+  // compared our 75546 body with 0.1.2's HeldHtlcAvailable, a guess by analogy. LDK 0.2.5 now
+  // reads ours (ldk02-server.test.ts: its recipient's offer is ready only after our server's
+  // static_invoice_persisted) and writes its own to our recipient (ldk02-recipient.test.ts).
 
   test('we decode the bodies LDK writes', () => {
     assert.deepEqual(decodeMessage(72n, HeldHtlcAvailable.constructor_new().write()), { kind: 'held_htlc_available' });

@@ -25,6 +25,8 @@ const CLN_KNOWN_ONIONMSG_TYPES = new Set([2n, 4n, 64n, 66n, 68n]);
 
 export interface ClnNodeOptions {
   seed?: number;
+  /** getinfo's network (default regtest); LDK's test nodes run on testnet. */
+  network?: string;
   /** Plugin script to run; false for a node without our plugin. */
   plugin?: string | false;
   pluginOptions?: Record<string, unknown>;
@@ -267,7 +269,7 @@ export class ClnNode extends SimNodeBase {
           binding: [{ type: 'ipv4', address: '127.0.0.1', port: 9735 }],
           version: 'v26.06-sim',
           blockheight: this.net.blockheight,
-          network: 'regtest',
+          network: this.opts.network ?? 'regtest',
           fees_collected_msat: 0,
           'lightning-dir': this.lightningDir,
           our_features: { init: featuresHex(true), node: featuresHex(true), channel: '', invoice: '02000002024100' },
