@@ -15,6 +15,21 @@ import { logAfter, logCount, until } from './recipient-helpers.js';
 const net = new SimNetwork();
 after(() => net.close());
 
+/** A fresh network `name` where R holds part 1 (20 000 of 50 000 msat) of a static-invoice payment. */
+async function firstPartHeld(name: string) {
+  const pn = await setupPayNet(net, name);
+  const { r } = pn;
+  const payer = new LdkPayer(pn);
+  const f = await payer.fetch(50_000n);
+  await payer.holdAndWaitRelease(f.staticInvoice);
+  const pre = randomBytes(32);
+  const hash = sha256(pre);
+  const extra = LdkPayer.extra(f.req.bytes, pre);
+  const first = payer.sendPart(f.staticInvoice, hash, { amount: 20_000n, total: 50_000n, partid: 1, extra });
+  await until(async () => (await payStatus(r)).held_htlcs === 1, 'first part held');
+  return { r, payer, f, hash, extra, first };
+}
+
 test('kill -9 between writing the claim and answering: the replayed HTLC is resolved, the payer completes', async () => {
   const pn = await setupPayNet(net, 'cr1', { ASYNCPAY_DEV_STALL_AFTER_CLAIM: '1' });
   const { r, rs } = pn;
@@ -47,16 +62,7 @@ test('kill -9 between writing the claim and answering: the replayed HTLC is reso
 });
 
 test('kill -9 with an MPP part held: after the restart the replayed part waits for the rest, and both settle', async () => {
-  const pn = await setupPayNet(net, 'cr2');
-  const { r } = pn;
-  const payer = new LdkPayer(pn);
-  const f = await payer.fetch(50_000n);
-  await payer.holdAndWaitRelease(f.staticInvoice);
-  const pre = randomBytes(32);
-  const hash = sha256(pre);
-  const extra = LdkPayer.extra(f.req.bytes, pre);
-  const first = payer.sendPart(f.staticInvoice, hash, { amount: 20_000n, total: 50_000n, partid: 1, extra });
-  await until(async () => (await payStatus(r)).held_htlcs === 1, 'first part held');
+  const { r, payer, f, hash, extra, first } = await firstPartHeld('cr2');
   await r.restart('SIGKILL');
   await until(async () => (await payStatus(r)).held_htlcs === 1, 'the replayed part held again');
   const second = payer.sendPart(f.staticInvoice, hash, { amount: 30_000n, total: 50_000n, partid: 2, extra });
@@ -69,15 +75,7 @@ test('kill -9 with an MPP part held: after the restart the replayed part waits f
 });
 
 test('kill -9 with an MPP part held and the rest never coming: after the restart (dev clock 2 min later) the replayed part is failed', async () => {
-  const pn = await setupPayNet(net, 'cr3');
-  const { r } = pn;
-  const payer = new LdkPayer(pn);
-  const f = await payer.fetch(50_000n);
-  await payer.holdAndWaitRelease(f.staticInvoice);
-  const pre = randomBytes(32);
-  const hash = sha256(pre);
-  const first = payer.sendPart(f.staticInvoice, hash, { amount: 20_000n, total: 50_000n, partid: 1, extra: LdkPayer.extra(f.req.bytes, pre) });
-  await until(async () => (await payStatus(r)).held_htlcs === 1, 'first part held');
+  const { r, hash, first } = await firstPartHeld('cr3');
   // The node comes back two minutes later (dev clock): the set's first part, recorded before
   // the crash, is older than the 60 s timeout.
   r.opts.env = { ...r.opts.env, ASYNCPAY_DEV_TIME_OFFSET: '120' };

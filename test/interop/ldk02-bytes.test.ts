@@ -4,7 +4,7 @@
 // Static invoices built by our builder with every optional field are read by LDK field for
 // field; the async-payments messages are checked inside the flows (ldk02-server.test.ts: LDK
 // reads our server's, we read LDK's recipient's; ldk02-recipient.test.ts: the reverse).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/codec/bytes.js';
 import { tlvRecord } from '../../src/codec/tlv.js';
@@ -17,13 +17,10 @@ import { createBlindedPath } from '../../src/onion/blinding.js';
 import { encodeBlindedPath } from '../../src/onion/blinded_path.js';
 import type { BlindedPath } from '../../src/onion/types.js';
 import { loadVector } from '../helpers/vectors.js';
-import { SimNetwork } from '../sim/network.js';
-import { Ldk02 } from './ldk02/driver.js';
-import { ldk02Binary } from './ldk02/binary.js';
+import { ldk02Suite } from './ldk02/suite.js';
 
-const found = ldk02Binary();
-const skip = 'skip' in found ? found.skip : false;
-if (skip) console.error(`\n!!! ${skip}\n`);
+const suite = ldk02Suite();
+const { skip } = suite;
 
 interface OfferCase {
   description: string;
@@ -43,16 +40,9 @@ interface Verdicts {
  */
 const LDK_025_LENIENT = [44, 51, 52];
 
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
 test('offers-test.json against LDK 0.2.5: agrees with the spec but for #44, #51, #52 — a subset of the 0.1.2 leniencies; we reject all three', { skip }, async () => {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, { nodes: [{ name: 'A' }, { name: 'B' }], channels: [] });
-  cleanups.push(() => ldk.close());
+  const net = suite.network();
+  const ldk = await suite.startLdk(net, { nodes: [{ name: 'A' }, { name: 'B' }], channels: [] });
   const offers = loadVector<OfferCase[]>('offers-test.json');
   const old = loadVector<Verdicts>('ldk-offers-verdicts.json').disagreements.map((d) => d.index);
   assert.equal(offers.length, 53);
@@ -120,10 +110,8 @@ function variants(): Array<{ name: string; inv: StaticInvoice }> {
 }
 
 test('LDK 0.2.5 reads every variant of our static invoice with the fields we wrote; both refuse a bad signature', { skip }, async () => {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, { nodes: [{ name: 'A' }, { name: 'B' }], channels: [] });
-  cleanups.push(() => ldk.close());
+  const net = suite.network();
+  const ldk = await suite.startLdk(net, { nodes: [{ name: 'A' }, { name: 'B' }], channels: [] });
   for (const { name, inv } of variants()) {
     const r = await ldk.cmd('parse_static_invoice', { hex: toHex(inv.bytes) });
     assert.equal(r.ok, true, `${name}: ${r.error}`);

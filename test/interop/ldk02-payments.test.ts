@@ -2,38 +2,16 @@
 // HTLCs do not cross between LDK's channels and the simulator's, so each scenario checks the
 // protocol up to the HTLC and the attempt that follows it: our recipient releasing an LDK payer,
 // and our payer released by an LDK recipient.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimNetwork } from '../sim/network.js';
-import { Ldk02 } from './ldk02/driver.js';
-import { ldk02Binary } from './ldk02/binary.js';
+import { ldk02Suite, ldkServerNetwork } from './ldk02/suite.js';
 import { status, until } from '../e2e/recipient-helpers.js';
 
-const found = ldk02Binary();
-const skip = 'skip' in found ? found.skip : false;
-if (skip) console.error(`\n!!! ${skip}\n`);
-
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const suite = ldk02Suite();
+const { skip } = suite;
 
 test('our recipient releases an LDK payer: P_L fetches our static invoice from LDK S_L, our R answers its held_htlc_available, P_L sends the HTLC (which fails at S_L, the edge of LDK\'s network)', { skip }, async () => {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, {
-    nodes: [
-      { name: 'PL', role: 'plain' },
-      { name: 'SL', role: 'server' },
-      { name: 'H', role: 'plain' },
-    ],
-    channels: [
-      { a: 'PL', b: 'SL' },
-      { a: 'SL', b: 'H', announced: true },
-    ],
-  });
-  cleanups.push(() => ldk.close());
-  const sl = ldk.node('SL');
+  const { net, ldk, sl } = await ldkServerNetwork(suite, 'server');
   const paths = await ldk.cmd('blinded_paths_for_async_recipient', { node: 'SL', recipient_id: '0203' });
   const r = await net.addClnNode('recipient', {
     network: 'testnet',
@@ -65,12 +43,11 @@ test('our recipient releases an LDK payer: P_L fetches our static invoice from L
 });
 
 test('our payer pays an LDK wallet: asyncpay fetches LDK R_L\'s static invoice from our S, L holds our held_htlc_available while R_L is away, R_L releases, our payer attempts the HTLC', { skip }, async () => {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
+  const net = suite.network();
   const s = await net.addClnNode('server');
   net.addChannel(s, net.addExternalNode('sim-hub'), { scid: '900x1x0', public: true });
   const p = await net.addClnNode('payer', { network: 'testnet' });
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, {
+  const ldk = await suite.startLdk(net, {
     nodes: [
       { name: 'L', role: 'lsp' },
       { name: 'RL', role: 'often_offline' },
@@ -81,7 +58,6 @@ test('our payer pays an LDK wallet: asyncpay fetches LDK R_L\'s static invoice f
       { a: 'L', b: 'RL' },
     ],
   });
-  cleanups.push(() => ldk.close());
   for (const n of ['L', 'RL']) net.connect(ldk.node(n), s);
   net.addChannel(p, s, { scid: '901x1x0' });
   // A simulator channel from our payer to L, so that it has a route to R_L's payment path.

@@ -7,43 +7,21 @@
 //     P_L ──(private, LDK)── S_L ──(public, LDK)── H        S_L ┄┄(simulator channel)┄┄ R (ours)
 //
 // Our R releasing P_L's held HTLC is in ldk02-payments.test.ts.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/codec/bytes.js';
 import { parseOffer } from '../../src/bolt12/offer.js';
 import { decodeStaticInvoice } from '../../src/bolt12/static-invoice.js';
 import { encodeBlindedPath } from '../../src/onion/blinded_path.js';
-import { SimNetwork } from '../sim/network.js';
 import { scidToString } from '../sim/scid.js';
-import { Ldk02 } from './ldk02/driver.js';
-import { ldk02Binary } from './ldk02/binary.js';
+import { ldk02Suite, ldkServerNetwork } from './ldk02/suite.js';
 import { rpcError, status, until } from '../e2e/recipient-helpers.js';
 
-const found = ldk02Binary();
-const skip = 'skip' in found ? found.skip : false;
-if (skip) console.error(`\n!!! ${skip}\n`);
-
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const suite = ldk02Suite();
+const { skip } = suite;
 
 test('our recipient on an LDK server: asyncoffer becomes ready with LDK S_L; LDK P_L fetches our static invoice from S_L and accepts it', { skip }, async () => {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, {
-    nodes: [
-      { name: 'PL', role: 'plain' },
-      { name: 'SL', role: 'server' },
-      { name: 'H', role: 'plain' },
-    ],
-    channels: [
-      { a: 'PL', b: 'SL' },
-      { a: 'SL', b: 'H', announced: true },
-    ],
-  });
-  cleanups.push(() => ldk.close());
-  const sl = ldk.node('SL');
+  const { net, ldk, sl } = await ldkServerNetwork(suite, 'server');
 
   // S_L's paths for this recipient, in the encoding ldk-node prints (u16 count + paths).
   const paths = await ldk.cmd('blinded_paths_for_async_recipient', { node: 'SL', recipient_id: toHex(new TextEncoder().encode('our-r')) });
@@ -112,21 +90,7 @@ test('our recipient on an LDK server: asyncoffer becomes ready with LDK S_L; LDK
 });
 
 test('our recipient on an LDK server that confirms and answers when the test says: not ready before static_invoice_persisted, no static invoice before respond_to_static_invoice_request', { skip }, async () => {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, {
-    nodes: [
-      { name: 'PL', role: 'plain' },
-      { name: 'SL', role: 'server_manual' },
-      { name: 'H', role: 'plain' },
-    ],
-    channels: [
-      { a: 'PL', b: 'SL' },
-      { a: 'SL', b: 'H', announced: true },
-    ],
-  });
-  cleanups.push(() => ldk.close());
-  const sl = ldk.node('SL');
+  const { net, ldk, sl } = await ldkServerNetwork(suite, 'server_manual');
   const paths = await ldk.cmd('blinded_paths_for_async_recipient', { node: 'SL', recipient_id: '0102' });
   const r = await net.addClnNode('recipient-late', {
     network: 'testnet',

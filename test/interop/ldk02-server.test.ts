@@ -14,35 +14,26 @@
 // to hold it is also the offline recipient's channel peer — it checks the outgoing channel
 // before holding — so an often-offline P_L and R_L cannot share one LSP; LDK's own
 // async_payment_e2e test uses two.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/codec/bytes.js';
 import { parseOffer } from '../../src/bolt12/offer.js';
 import { decodeStaticInvoice } from '../../src/bolt12/static-invoice.js';
 import { encodeBlindedPath } from '../../src/onion/blinded_path.js';
-import { SimNetwork } from '../sim/network.js';
-import { Ldk02 } from './ldk02/driver.js';
-import { ldk02Binary } from './ldk02/binary.js';
+import { ldk02Suite } from './ldk02/suite.js';
 import { until } from '../e2e/recipient-helpers.js';
 
-const found = ldk02Binary();
-const skip = 'skip' in found ? found.skip : false;
-if (skip) console.error(`\n!!! ${skip}\n`);
-
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const suite = ldk02Suite();
+const { skip } = suite;
 
 type Topology = 'shared-lsp' | 'payer-lsp';
 
 async function setup(topology: Topology) {
-  const net = new SimNetwork();
-  cleanups.push(() => net.close());
+  const net = suite.network();
   const s = await net.addClnNode('server');
   // S is a public node (a public channel in the simulator's gossip), so its paths start at S.
   net.addChannel(s, net.addExternalNode('sim-hub'), { scid: '900x1x0', public: true });
-  const ldk = await Ldk02.start(net, (found as { bin: string }).bin, {
+  const ldk = await suite.startLdk(net, {
     nodes:
       topology === 'shared-lsp'
         ? [
@@ -70,7 +61,6 @@ async function setup(topology: Topology) {
             { a: 'L', b: 'RL' },
           ],
   });
-  cleanups.push(() => ldk.close());
   for (const n of ['PL', 'L', 'RL']) net.connect(ldk.node(n), s);
   if (topology === 'payer-lsp') net.connect(ldk.node('PLSP'), s);
   return { net, s, ldk };

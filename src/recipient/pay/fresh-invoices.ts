@@ -14,7 +14,7 @@ import { buildPaymentPaths, inboundChannels, type PeerChannelJson } from '../pay
 import { checkInvreqForOffer, type InvreqVerdict } from './checks.js';
 import type { HeldOffer, PayState } from './context.js';
 import { buildFreshInvoice, FRESH_INVOICE_EXPIRY_SECS, INVOICE_BASE_LABEL, invoicePathId } from './fresh-invoice.js';
-import type { PaymentRecord } from './payments-store.js';
+import { unpaidRecord, type PaymentRecord } from './payments-store.js';
 import type { RateBound } from './rate.js';
 
 /** Unpaid fresh invoices we keep at once (each holds a record and a lightningd invoice). */
@@ -102,26 +102,20 @@ export class FreshInvoices {
       offerKey: offerSigningKey(transport.secrets.offerKeyBase, fromHex(offer.nonce)),
     });
     const label = `${LABEL_PREFIX}${toHex(hash)}`;
-    const rec: PaymentRecord = {
+    const rec = unpaidRecord({
       payment_hash: toHex(hash),
       kind: 'invoice',
       offer_id: offer.offerId,
       invoice_slot: offer.slot,
-      amount_msat: v.need.toString(),
-      received_msat: null,
-      parts: 0,
-      htlcs: [],
-      payer_note: v.invreq.payerNote ?? null,
-      payer_id: toHex(v.invreq.payerId),
+      need: v.need,
+      invreq: v.invreq,
       status: 'pending',
-      failure_reason: null,
       created_at: createdAt,
       updated_at: createdAt,
-      paid_at: null,
       preimage: toHex(preimage),
       label,
       expires_at: createdAt + FRESH_INVOICE_EXPIRY_SECS,
-    };
+    });
     // The preimage is on disk before lightningd or the payer ever see the hash.
     await this.s.serial.run(() => this.s.db.batch([this.s.db.putOp(rec)]));
     try {

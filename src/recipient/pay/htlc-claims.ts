@@ -16,7 +16,7 @@ import { parseFinalPayload, type FinalPayload } from './final-payload.js';
 import { parseHtlcHook, type HtlcIn } from './hook-payload.js';
 import { MppSets, type MppPart } from './mpp.js';
 import type { PayPaths } from './pay-paths.js';
-import type { PaymentRecord } from './payments-store.js';
+import { unpaidRecord, type PaymentRecord } from './payments-store.js';
 
 export type HookAnswer = Record<string, unknown>;
 type Answer = (a: HookAnswer) => void;
@@ -134,26 +134,20 @@ export class HtlcClaims {
     const firstSeen = rec?.status === 'held' ? rec.created_at : now;
     const r = this.mpp.add(h.paymentHashHex, partOf(h), v.total, identity, now, firstSeen);
     if (r.kind === 'reject') return this.reject(h, answer, r.reason, r.detail, tip);
-    const base: PaymentRecord = {
+    const base = unpaidRecord({
       payment_hash: h.paymentHashHex,
       kind: 'static',
       offer_id: path.offerId,
       invoice_slot: path.slot,
-      amount_msat: v.need.toString(),
-      received_msat: null,
-      parts: 0,
-      htlcs: [],
-      payer_note: v.invreq.payerNote ?? null,
-      payer_id: toHex(v.invreq.payerId),
+      need: v.need,
+      invreq: v.invreq,
       status: 'held',
-      failure_reason: null,
       created_at: firstSeen,
       updated_at: now,
-      paid_at: null,
       preimage: null,
       label: null,
       expires_at: null,
-    };
+    });
     if (r.kind === 'held') {
       this.hold(h.key, answer);
       // Informational (listpayments, the timeout's start after a restart): a failed write

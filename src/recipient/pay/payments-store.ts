@@ -3,6 +3,8 @@
 // (space `payment-paths`, how we recognise our HTLCs, replays included), and the
 // counters shown by `asyncreceive-status`. Claims are written in one atomic batch
 // before the hook is answered.
+import type { InvoiceRequest } from '../../bolt12/invoice-request.js';
+import { toHex } from '../../codec/bytes.js';
 import type { Json, Store, StoreOp } from '../../store/store.js';
 
 export type PaymentKind = 'static' | 'invoice';
@@ -36,6 +38,46 @@ export interface PaymentRecord {
   expires_at: number | null;
   /** asyncpay_payment_received sent (a claim replayed after a crash before it is announced then). */
   announced?: boolean;
+}
+
+/**
+ * A payment nothing has been received for yet, from the checked invoice_request it pays:
+ * the first record of a fresh invoice (pending) and of a static invoice's held parts.
+ */
+export function unpaidRecord(f: {
+  payment_hash: string;
+  kind: PaymentKind;
+  offer_id: string;
+  invoice_slot: number;
+  need: bigint;
+  invreq: Pick<InvoiceRequest, 'payerNote' | 'payerId'>;
+  status: 'held' | 'pending';
+  created_at: number;
+  updated_at: number;
+  preimage: string | null;
+  label: string | null;
+  expires_at: number | null;
+}): PaymentRecord {
+  return {
+    payment_hash: f.payment_hash,
+    kind: f.kind,
+    offer_id: f.offer_id,
+    invoice_slot: f.invoice_slot,
+    amount_msat: f.need.toString(),
+    received_msat: null,
+    parts: 0,
+    htlcs: [],
+    payer_note: f.invreq.payerNote ?? null,
+    payer_id: toHex(f.invreq.payerId),
+    status: f.status,
+    failure_reason: null,
+    created_at: f.created_at,
+    updated_at: f.updated_at,
+    paid_at: null,
+    preimage: f.preimage,
+    label: f.label,
+    expires_at: f.expires_at,
+  };
 }
 
 /** Where a static invoice's payment path leads: what our final hop allowed. */
