@@ -84,8 +84,8 @@ test('paths near expiry: the ready offer is replaced before it expires', async (
   const req = await ldk.nextRequest();
   assert.equal(req.slot, 0, 'a replacement is requested for the slot');
   const fresh = BigInt(nowSecs() + 91 * DAY + 365 * DAY);
-  ldk.answer(req, { expiry: fresh });
-  ldk.confirm(await ldk.nextServe(0));
+  const answered = ldk.answer(req, { expiry: fresh });
+  ldk.confirm(await serveOn(ldk, answered.servePathId));
   const st = await until(async () => {
     const x = (await status(r)).slots[0];
     return x.offer_id !== old.offer_id && x.state === 'ready' ? x : undefined;
@@ -109,10 +109,19 @@ test('an expired offer is never returned: it is pruned, asyncoffer reports the s
   assert.equal(st.expired_offer_id, used.offer_id);
   assert.equal(st.offer, null);
   const req = await ldk.nextRequest();
-  ldk.answer(req, { expiry: BigInt(nowSecs() + 91 * DAY + 365 * DAY) });
-  ldk.confirm(await ldk.nextServe(0));
+  const answered = ldk.answer(req, { expiry: BigInt(nowSecs() + 91 * DAY + 365 * DAY) });
+  ldk.confirm(await serveOn(ldk, answered.servePathId));
   await until(async () => (await status(r)).slots[0].state === 'ready', 'new offer ready');
   const got = await r.cli('asyncoffer', {});
   assert.notEqual(got.offer_id, used.offer_id);
   assert.deepEqual(net.violations(), []);
 });
+
+/** The invoice R serves over the serve path of this answer. R may first re-send the slot's older
+ * invoice on its previous path; confirming that one instead would leave the new offer unconfirmed. */
+async function serveOn(ldk: LdkServerStandIn, servePathId: Uint8Array) {
+  for (;;) {
+    const s = await ldk.nextServe(0);
+    if (toHex(s.servePathId) === toHex(servePathId)) return s;
+  }
+}
