@@ -12,6 +12,7 @@ import { blindedPrivKey, blindHops, createBlindedPath, nextPathKey } from './bli
 import { decodeEncryptedData } from './encrypted_data.js';
 import { decodeOnionMsgTlv, encodeOnionMsgTlv, type OnionMsgTlv } from './onionmsg_tlv.js';
 import { buildSphinxPacket, chooseOnionMessagePayloadSize, peelSphinxPacket } from './sphinx.js';
+import type { SelfHopBlinding } from './self_hop.js';
 import type { BlindedHop, BlindedPath, EncryptedData } from './types.js';
 
 /** Peer message type 513. */
@@ -81,6 +82,8 @@ export interface ToBlindedPathArgs {
   readonly payload: OnionMessageFinalPayload;
   readonly pathKeySecret?: PrivKey;
   readonly sessionKey?: PrivKey;
+  /** Reusable blinding of our own hop (see self_hop.ts); used when their introduction node is our next hop. */
+  readonly selfHop?: SelfHopBlinding;
 }
 
 /**
@@ -106,6 +109,11 @@ export function buildOnionMessageToBlindedPath(args: ToBlindedPathArgs): OnionMe
   if (equalBytes(introId, ourNodeId)) {
     if (via.length > 0) throw new RangeError('we are the introduction node: there is nothing to route via');
     return { pathKey: path.firstPathKey, packet: buildOnionMessagePacketForHops(path.hops, args.payload, args.sessionKey) };
+  }
+  if (via.length === 0 && args.selfHop && args.pathKeySecret === undefined) {
+    if (!equalBytes(args.selfHop.ourNodeId, ourNodeId)) throw new RangeError('selfHop is for another node');
+    const own = args.selfHop.hop({ nextNodeId: introId, nextPathKeyOverride: path.firstPathKey });
+    return { pathKey: own.pathKey, packet: buildOnionMessagePacketForHops([own.hop, ...path.hops], args.payload, args.sessionKey) };
   }
   const prefix = [ourNodeId, ...via];
   const nodes = prefix.map((nodeId, i) => ({

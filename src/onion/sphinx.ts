@@ -41,15 +41,31 @@ export interface SphinxHopKeys {
   readonly sharedSecret: Uint8Array;
 }
 
-/** e_0 = session key; E_i = e_i·G; ss_i = ECDH(e_i, P_i); e_{i+1} = e_i·SHA256(E_i ‖ ss_i). */
+/**
+ * e_0 = session key; E_i = e_i·G; ss_i = ECDH(e_i, P_i); e_{i+1} = e_i·SHA256(E_i ‖ ss_i).
+ * The packet carries E_0 and each E_i feeds the next blinding factor, so the last hop's
+ * E_{n-1} (past the first) is derived only if read: one point multiplication saved per onion.
+ */
 export function sphinxKeySchedule(hopPubkeys: readonly PubKey[], sessionKey: PrivKey): SphinxHopKeys[] {
   const out: SphinxHopKeys[] = [];
   let e = sessionKey;
-  for (let i = 0; i < hopPubkeys.length; i++) {
-    const E = pubFromPriv(e);
+  const last = hopPubkeys.length - 1;
+  for (let i = 0; i <= last; i++) {
     const ss = ecdh(e, hopPubkeys[i]!);
+    if (i === last && i > 0) {
+      const k = e;
+      let E: PubKey | undefined;
+      out.push({
+        get ephemeralKey() {
+          return (E ??= pubFromPriv(k));
+        },
+        sharedSecret: ss,
+      });
+      break;
+    }
+    const E = pubFromPriv(e);
     out.push({ ephemeralKey: E, sharedSecret: ss });
-    if (i + 1 < hopPubkeys.length) e = privMul(e, sha256(E, ss));
+    if (i < last) e = privMul(e, sha256(E, ss));
   }
   return out;
 }

@@ -13,8 +13,17 @@ import { RecentRequests } from './recent-requests.js';
 import type { RecipientBook, ServerLog } from './recipients.js';
 import type { ServerStore } from './server-store.js';
 
+/** Decoded forms of the stored records being served, by invoice hex (bounded like the store's record cache). */
+const DECODED_MAX = 4096;
+interface Decoded {
+  readonly forwardHex: string;
+  readonly forwardPath: BlindedPath;
+  readonly invoice: Uint8Array;
+}
+
 export class InvoiceRequests {
   private readonly recent: RecentRequests;
+  private readonly decoded = new Map<string, Decoded>();
 
   constructor(
     private readonly transport: Transport,
@@ -56,9 +65,16 @@ export class InvoiceRequests {
     const serve = this.recent.firstTime(RecentRequests.replyKey(msg.bytes, replyPath));
     if (!forward && !serve) return this.book.reject(rkHex, 'duplicate_invoice_request', `invoice_request for ${name} slot ${ctx.slot} already handled`);
     // Forward first (the recipient may be online and answer with a real invoice), as LDK does.
+    let d: Decoded;
+    try {
+      d = this.decode(rec.invoice, rec.forward_invoice_request_path);
+    } catch (e) {
+      this.log.unusual(`stored static invoice of ${name} slot ${ctx.slot} is unreadable: ${(e as Error).message}`);
+      return;
+    }
     if (forward) {
       try {
-        await this.transport.send(decodeBlindedPath(fromHex(rec.forward_invoice_request_path)), msg, { replyPath, peerOnly: true });
+        await this.transport.send(d.forwardPath, msg, { replyPath, peerOnly: true });
         this.book.bump(rkHex, 'forwarded');
       } catch (e) {
         this.log.debug(`could not forward invoice_request to ${name}: ${(e as Error).message}`);
@@ -73,11 +89,25 @@ export class InvoiceRequests {
       return;
     }
     try {
-      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: fromHex(rec.invoice) });
+      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: d.invoice });
       this.book.bump(rkHex, 'served');
       this.log.debug(`served static invoice of ${name} slot ${ctx.slot}`);
     } catch (e) {
       this.log.info(`could not send static_invoice for ${name}: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * The stored bytes were fully validated when accepted: decoding them again (hex, and
+   * the forward path's points) on every request served would repeat that work.
+   */
+  private decode(invoiceHex: string, forwardHex: string): Decoded {
+    const hit = this.decoded.get(invoiceHex);
+    if (hit && hit.forwardHex === forwardHex) return hit;
+    const d: Decoded = { forwardHex, forwardPath: decodeBlindedPath(fromHex(forwardHex)), invoice: fromHex(invoiceHex) };
+    this.decoded.delete(invoiceHex);
+    if (this.decoded.size >= DECODED_MAX) this.decoded.delete(this.decoded.keys().next().value!);
+    this.decoded.set(invoiceHex, d);
+    return d;
   }
 }

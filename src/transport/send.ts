@@ -5,6 +5,7 @@ import { equalBytes, toHex } from '../codec/bytes.js';
 import type { PubKey } from '../crypto/secp.js';
 import { encodeMessage, type OnionMessage } from '../messages/index.js';
 import { buildOnionMessageToBlindedPath } from '../onion/onion_message.js';
+import { SelfHopBlinding } from '../onion/self_hop.js';
 import type { BlindedPath } from '../onion/types.js';
 import type { OwnPaths } from './own-paths.js';
 import type { RpcLike } from './secrets.js';
@@ -35,8 +36,15 @@ export class Sender {
     private readonly opts: { noconnect: boolean; now: () => number },
   ) {}
 
+  private selfHop: SelfHopBlinding | undefined;
+
   private get ourId(): PubKey {
     return this.topology.ourId;
+  }
+
+  private selfHopFor(ourId: PubKey): SelfHopBlinding {
+    if (!this.selfHop || !equalBytes(this.selfHop.ourNodeId, ourId)) this.selfHop = new SelfHopBlinding(ourId);
+    return this.selfHop;
   }
 
   /** Sends `msg` over `path`. Rejects with a TransportError saying why it could not. */
@@ -73,6 +81,7 @@ export class Sender {
       path,
       via,
       introNodeId: intro,
+      selfHop: this.selfHopFor(this.ourId),
       payload: { message: { type, value }, ...(opts.replyPath ? { replyPath: opts.replyPath } : {}) },
     });
     if (introAway) return this.strand(path, built, intro, introAway);
