@@ -129,6 +129,11 @@ export class RpcClient {
       // Keep the process alive only while answers are awaited: an idle
       // connection must not stop a plugin (or a test) from exiting.
       conn.socket.ref();
+      // Calls made in the same tick (a served request's two injections) leave in one write.
+      if (conn.socket.writableCorked === 0) {
+        conn.socket.cork();
+        process.nextTick(() => conn.socket.uncork());
+      }
       conn.socket.write(text);
     });
   }

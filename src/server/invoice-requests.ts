@@ -11,7 +11,7 @@ import type { PathContext } from '../transport/context.js';
 import type { Transport } from '../transport/transport.js';
 import { RecentRequests } from './recent-requests.js';
 import type { RecipientBook, ServerLog } from './recipients.js';
-import type { ServerStore } from './server-store.js';
+import type { InvoiceRecord, ServerStore } from './server-store.js';
 
 /** Decoded forms of the stored records being served, by invoice hex (bounded like the store's record cache). */
 const DECODED_MAX = 4096;
@@ -64,7 +64,6 @@ export class InvoiceRequests {
     const forward = this.recent.firstTime(RecentRequests.requestKey(msg.bytes));
     const serve = this.recent.firstTime(RecentRequests.replyKey(msg.bytes, replyPath));
     if (!forward && !serve) return this.book.reject(rkHex, 'duplicate_invoice_request', `invoice_request for ${name} slot ${ctx.slot} already handled`);
-    // Forward first (the recipient may be online and answer with a real invoice), as LDK does.
     let d: Decoded;
     try {
       d = this.decode(rec.invoice, rec.forward_invoice_request_path);
@@ -72,26 +71,31 @@ export class InvoiceRequests {
       this.log.unusual(`stored static invoice of ${name} slot ${ctx.slot} is unreadable: ${(e as Error).message}`);
       return;
     }
-    if (forward) {
-      try {
-        await this.transport.send(d.forwardPath, msg, { replyPath, peerOnly: true });
-        this.book.bump(rkHex, 'forwarded');
-      } catch (e) {
-        this.log.debug(`could not forward invoice_request to ${name}: ${(e as Error).message}`);
-      }
-    }
-    if (!serve) return;
+    // Forward first (the recipient may be online and answer with a real invoice), as LDK
+    // does; the answer does not wait for lightningd to take the forward, so both
+    // injections usually leave in one write.
+    const forwarded = forward
+      ? this.transport.send(d.forwardPath, msg, { replyPath, peerOnly: true }).then(
+          () => this.book.bump(rkHex, 'forwarded'),
+          (e: Error) => this.log.debug(`could not forward invoice_request to ${name}: ${e.message}`),
+        )
+      : undefined;
+    if (serve) await this.serve(rkHex, name, ctx.slot, rec, d.invoice, replyPath);
+    await forwarded;
+  }
+
+  private async serve(rkHex: string, name: string, slot: number, rec: InvoiceRecord, invoice: Uint8Array, replyPath: BlindedPath): Promise<void> {
     // The stored bytes were fully validated when accepted; only time can have changed.
     const now = this.now();
     const expired = now > rec.expires_at ? 'expired' : rec.offer_expires_at !== 0 && now > rec.offer_expires_at ? 'offer expired' : undefined;
     if (expired) {
-      this.log.debug(`not serving ${name} slot ${ctx.slot}: stored invoice ${expired}`);
+      this.log.debug(`not serving ${name} slot ${slot}: stored invoice ${expired}`);
       return;
     }
     try {
-      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: d.invoice });
+      await this.transport.send(replyPath, { kind: 'static_invoice', bytes: invoice });
       this.book.bump(rkHex, 'served');
-      this.log.debug(`served static invoice of ${name} slot ${ctx.slot}`);
+      this.log.debug(`served static invoice of ${name} slot ${slot}`);
     } catch (e) {
       this.log.info(`could not send static_invoice for ${name}: ${(e as Error).message}`);
     }
