@@ -5,6 +5,7 @@
 import * as ecc from 'tiny-secp256k1';
 import { randomBytes as nodeRandomBytes, randomFillSync } from 'node:crypto';
 import { bigIntToBytes, bytesToBigInt, toHex } from '../codec/bytes.js';
+import { sha256 } from './hash.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
 
@@ -122,6 +123,19 @@ export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
   const r = guard(() => be.ecdh(k, p));
   if (!r) throw new DecodeError('ecdh: invalid point');
   return r;
+}
+
+/**
+ * ECDH for a sender's single-use secret (Sphinx session keys, fresh blinding keys):
+ * the same SHA256(k·P), by the variable-time multiplication, about a quarter cheaper
+ * with the native backend. Timing can tell little about a key that is used once;
+ * long-lived keys (a node's, the virtual node's) keep `ecdh`.
+ */
+export function ecdhOnce(k: PrivKey, p: PubKey): Uint8Array {
+  if (!isPrivKey(k)) throw new DecodeError('ecdh: invalid private key');
+  const r = guard(() => be.pointMultiply(p, k));
+  if (!r) throw new DecodeError('ecdh: invalid point');
+  return sha256(r);
 }
 
 /**

@@ -5,7 +5,7 @@ import { DecodeError } from '../codec/errors.js';
 import { encodeTlvStream, parseTlvStream, tlvRecord, type TlvRecord } from '../codec/tlv.js';
 import { aeadDecrypt, aeadEncrypt } from '../crypto/chacha.js';
 import { deriveKey, sha256 } from '../crypto/hash.js';
-import { asPubKey, ecdh, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
+import { asPubKey, ecdh, ecdhOnce, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 import { decodeEncryptedData, encryptedDataBytes, ENCDATA_PADDING } from './encrypted_data.js';
 import type { BlindedHop, BlindedPath, EncryptedData } from './types.js';
 
@@ -60,7 +60,7 @@ export function blindHops(nodes: readonly BlindingNode[], sessionKey: PrivKey = 
   for (let i = 0; i < nodes.length; i++) {
     const nodeId = nodes[i]!.nodeId;
     const E = pubFromPriv(e);
-    const ss = ecdh(e, nodeId);
+    const ss = ecdhOnce(e, nodeId);
     const rho = deriveKey('rho', ss);
     const plaintext = padded[i]!;
     out.push({

@@ -9,7 +9,7 @@
 // nodes would give those nodes a derived, repeated path key, so it is blinded afresh.)
 import { aeadEncrypt } from '../crypto/chacha.js';
 import { deriveKey } from '../crypto/hash.js';
-import { ecdh, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
+import { ecdhOnce, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 import { blindedNodeId } from './blinding.js';
 import { encryptedDataBytes } from './encrypted_data.js';
 import type { BlindedHop, EncryptedData } from './types.js';
@@ -44,7 +44,7 @@ export class SelfHopBlinding {
     let k = this.keys;
     if (!k || k.left === 0) {
       const e = this.secret();
-      const ss = ecdh(e, this.ourNodeId);
+      const ss = ecdhOnce(e, this.ourNodeId);
       k = this.keys = { pathKey: pubFromPriv(e), rho: deriveKey('rho', ss), blindedNodeId: blindedNodeId(this.ourNodeId, ss), left: this.uses };
     }
     k.left--;

@@ -7,7 +7,7 @@ import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
 import { chacha20Stream, chacha20StreamAt, chacha20Xor } from '../crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../crypto/hash.js';
-import { asPubKey, ecdh, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
+import { asPubKey, ecdh, ecdhOnce, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 
 export const PACKET_VERSION = 0;
 /** Payload area of a payment onion, and of a small onion message (packet = 1366 bytes). */
@@ -51,7 +51,7 @@ export function sphinxKeySchedule(hopPubkeys: readonly PubKey[], sessionKey: Pri
   let e = sessionKey;
   const last = hopPubkeys.length - 1;
   for (let i = 0; i <= last; i++) {
-    const ss = ecdh(e, hopPubkeys[i]!);
+    const ss = ecdhOnce(e, hopPubkeys[i]!);
     if (i === last && i > 0) {
       const k = e;
       let E: PubKey | undefined;
