@@ -61,9 +61,9 @@ export interface RealShapeSetup {
 }
 
 /** S, R (plugin stopped after registering) and a stock-CLN-shaped payer P. */
-export async function realShapeNetwork(serverEnv: Record<string, string>): Promise<RealShapeSetup> {
+export async function realShapeNetwork(serverEnv: Record<string, string>, serverPlugin?: string): Promise<RealShapeSetup> {
   const net = new SimNetwork();
-  const s = await net.addClnNode('server', { env: serverEnv });
+  const s = await net.addClnNode('server', { env: serverEnv, ...(serverPlugin ? { plugin: serverPlugin } : {}) });
   s.rateLimit = false;
   const r = await net.addClnNode('recipient', { env: { ASYNCPAY_DEV_TICK_MS: '150' }, pluginOptions: { 'asyncpay-offer-count': 1 } });
   const p = net.addExternalNode('payer');
@@ -110,58 +110,85 @@ export interface ServedStats {
 
 /** Serves `requests` invoice_requests one after another, reading S's CPU around each. */
 export async function measureServed(x: RealShapeSetup, requests: number, warmup = 30, paceMs = 0): Promise<ServedStats> {
-  const pid = x.s.plugin!.pid!;
-  for (let i = 0; i < warmup; i++) await serveOnce(x); // JIT warm-up
-  const calls0 = x.s.rpc.calls.length;
-  const fails0 = x.s.forwardFails.length;
-  const per: number[] = [];
-  const main: number[] = [];
-  const start = processCpuMs(pid);
-  const t0 = performance.now();
-  for (let i = 0; i < requests; i++) {
-    if (paceMs) await sleep(paceMs);
-    const c0 = processCpuMs(pid);
-    const m0 = mainThreadCpuMs(pid);
-    await serveOnce(x);
-    // Let S finish the tail of the request (counters, log line) before reading.
-    await sleep(3);
-    per.push(processCpuMs(pid) - c0);
-    main.push(mainThreadCpuMs(pid) - m0);
-  }
-  const wallS = (performance.now() - t0) / 1000;
-  const total = processCpuMs(pid) - start;
-  const idleT0 = processCpuMs(pid);
-  await sleep(2000);
-  const idlePerS = (processCpuMs(pid) - idleT0) / 2;
-  per.sort((a, b) => a - b);
-  main.sort((a, b) => a - b);
-  const calls = x.s.rpc.calls.slice(calls0);
-  const methods = [...new Set(calls.map((c) => c.method))].join(' ');
-  const notif = x.s.forwardFails.slice(fails0).map((f) => JSON.stringify(f).length);
-  const injected = calls.filter((c) => c.method === 'injectonionmessage');
-  return {
-    p50: +pct(per, 0.5).toFixed(2),
-    mainP50: +pct(main, 0.5).toFixed(2),
-    p99: +pct(per, 0.99).toFixed(2),
-    wholeRun: +(total / requests).toFixed(2),
-    idlePerS: +idlePerS.toFixed(2),
-    calls: `${+(calls.length / requests).toFixed(2)} (${methods})`,
-    bytesOut: Math.round(injected.reduce((a, c) => a + String(c.params.message).length / 2, 0) / Math.max(1, injected.length)),
-    notification: notif.length ? Math.round(notif.reduce((a, b) => a + b, 0) / notif.length) : 0,
-    perSec: Math.round(requests / wallS),
-  };
+  return (await measureServedMany([x], requests, warmup, paceMs))[0]!;
 }
 
-async function measureBackend(backend: 'native' | 'tiny', requests: number, paceMs = 0): Promise<Row> {
-  const env: Record<string, string> = backend === 'tiny' ? { ASYNCPAY_NATIVE_SECP: '0' } : {};
-  const x = await realShapeNetwork(env);
-  try {
-    const running = x.s.plugin!.logs.find((l) => /secp256k1 backend/.test(l.message))?.message;
-    // (A build from before the backends existed has no such line: it is WASM only.)
-    if (running !== undefined && !running.includes(backend)) throw new Error(`S runs the wrong backend: ${running}`);
-    const m = await measureServed(x, requests, 30, paceMs);
+/**
+ * The same for several setups at once, their requests interleaved one by one, so that
+ * every setup sees the same machine load (the figures of a shared machine drift by
+ * tens of percent over minutes; before/after compared this way do not).
+ */
+export async function measureServedMany(xs: RealShapeSetup[], requests: number, warmup = 30, paceMs = 0): Promise<ServedStats[]> {
+  const pids = xs.map((x) => x.s.plugin!.pid!);
+  for (let i = 0; i < warmup; i++) for (const x of xs) await serveOnce(x); // JIT warm-up
+  const calls0 = xs.map((x) => x.s.rpc.calls.length);
+  const fails0 = xs.map((x) => x.s.forwardFails.length);
+  const per: number[][] = xs.map(() => []);
+  const main: number[][] = xs.map(() => []);
+  const wall = xs.map(() => 0);
+  const start = pids.map(processCpuMs);
+  for (let i = 0; i < requests; i++) {
+    for (let j = 0; j < xs.length; j++) {
+      if (paceMs) await sleep(paceMs);
+      const pid = pids[j]!;
+      const t0 = performance.now();
+      const c0 = processCpuMs(pid);
+      const m0 = mainThreadCpuMs(pid);
+      await serveOnce(xs[j]!);
+      wall[j]! += performance.now() - t0;
+      // Let S finish the tail of the request (counters, log line) before reading.
+      await sleep(3);
+      per[j]!.push(processCpuMs(pid) - c0);
+      main[j]!.push(mainThreadCpuMs(pid) - m0);
+    }
+  }
+  const total = pids.map((pid, j) => processCpuMs(pid) - start[j]!);
+  const idleT0 = pids.map(processCpuMs);
+  await sleep(2000);
+  return xs.map((x, j) => {
+    const idlePerS = (processCpuMs(pids[j]!) - idleT0[j]!) / 2;
+    const sorted = per[j]!.sort((a, b) => a - b);
+    const mainSorted = main[j]!.sort((a, b) => a - b);
+    const calls = x.s.rpc.calls.slice(calls0[j]);
+    const methods = [...new Set(calls.map((c) => c.method))].join(' ');
+    const notif = x.s.forwardFails.slice(fails0[j]).map((f) => JSON.stringify(f).length);
+    const injected = calls.filter((c) => c.method === 'injectonionmessage');
     return {
-      'served request as on a real node': paceMs ? `${backend}, one request every ${paceMs / 1000} s` : backend,
+      p50: +pct(sorted, 0.5).toFixed(2),
+      mainP50: +pct(mainSorted, 0.5).toFixed(2),
+      p99: +pct(sorted, 0.99).toFixed(2),
+      wholeRun: +(total[j]! / requests).toFixed(2),
+      idlePerS: +idlePerS.toFixed(2),
+      calls: `${+(calls.length / requests).toFixed(2)} (${methods})`,
+      bytesOut: Math.round(injected.reduce((a, c) => a + String(c.params.message).length / 2, 0) / Math.max(1, injected.length)),
+      notification: notif.length ? Math.round(notif.reduce((a, b) => a + b, 0) / notif.length) : 0,
+      perSec: Math.round((requests * 1000) / Math.max(1, wall[j]! + 3 * requests)),
+    };
+  });
+}
+
+interface Variant {
+  /** What the row says runs on S. */
+  readonly label: string;
+  readonly env: Record<string, string>;
+  /** Another checkout's plugin entry (the "before" build), else this one's. */
+  readonly script?: string;
+}
+
+async function measureVariants(variants: readonly Variant[], requests: number, paceMs = 0): Promise<Row[]> {
+  const xs: RealShapeSetup[] = [];
+  try {
+    for (const v of variants) {
+      const x = await realShapeNetwork(v.env, v.script);
+      xs.push(x);
+      const running = x.s.plugin!.logs.find((l) => /secp256k1 backend/.test(l.message))?.message;
+      // (A build from before the backends existed has no such line: it is WASM only.)
+      const want = v.env.ASYNCPAY_NATIVE_SECP === '0' ? 'tiny' : 'native';
+      if (!v.script && running !== undefined && !running.includes(want)) throw new Error(`S runs the wrong backend: ${running}`);
+    }
+    const stats = await measureServedMany(xs, requests, 30, paceMs);
+    return stats.map((m, j) => ({
+      'served request as on a real node': paceMs ? `${variants[j]!.label}, one request every ${paceMs / 1000} s` : variants[j]!.label,
       requests,
       'plugin CPU ms/req p50': m.p50,
       'main thread p50': m.mainP50,
@@ -172,20 +199,31 @@ async function measureBackend(backend: 'native' | 'tiny', requests: number, pace
       'onion bytes out': m.bytesOut,
       'notification bytes': m.notification,
       'req/s (serial)': m.perSec,
-      'plugin RSS MB': rssMb(x.s.plugin!.pid!),
-    };
+      'plugin RSS MB': rssMb(xs[j]!.s.plugin!.pid!),
+    }));
   } finally {
-    await x.net.close();
+    for (const x of xs) await x.net.close();
   }
 }
 
+/**
+ * ASYNCPAY_BENCH_BEFORE=<dir of another built checkout> adds that build as a "before"
+ * row, measured interleaved with this one (e.g. `git worktree add /tmp/before <rev> &&
+ * (cd /tmp/before && npm ci && npm run build)`).
+ */
 export async function report(): Promise<Row[]> {
   const n = Number(process.env.ASYNCPAY_BENCH_SERVED ?? 300);
-  const rows: Row[] = [];
-  for (const b of ['native', 'tiny'] as const) rows.push(await measureBackend(b, n));
+  const before = process.env.ASYNCPAY_BENCH_BEFORE;
+  const variants: Variant[] = [
+    ...(before ? [{ label: `before (${before}), native`, env: {}, script: `${before}/cln-asyncpay.js` }] : []),
+    { label: 'native', env: {} },
+    { label: 'tiny', env: { ASYNCPAY_NATIVE_SECP: '0' } },
+    ...(before ? [{ label: `before (${before}), tiny`, env: { ASYNCPAY_NATIVE_SECP: '0' }, script: `${before}/cln-asyncpay.js` }] : []),
+  ];
+  const rows = await measureVariants(variants, n);
   // The real node's payer asked once every ~1.3 s: caches and branch predictors are cold
   // for every request, and the whole-run figure includes 1.3 s of idle timers per request.
   const paced = Number(process.env.ASYNCPAY_BENCH_PACED ?? 25);
-  if (paced > 0) rows.push(await measureBackend('native', paced, 1300));
+  if (paced > 0) rows.push(...(await measureVariants([{ label: 'native', env: {} }], paced, 1300)));
   return rows;
 }
