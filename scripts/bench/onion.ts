@@ -2,7 +2,7 @@
 // once, so each case times only the operation named.
 import { asPrivKey, ecdh, pubFromPriv, secpBackend, useSecpBackend, type PrivKey } from '../../src/crypto/secp.js';
 import { chooseBackend, type SecpBackendName } from '../../src/crypto/secp-backend.js';
-import { buildOnionMessageToBlindedPath, buildOnionMessageToRoute, createBlindedPath, peelOnionMessage } from '../../src/onion/index.js';
+import { buildOnionMessageToBlindedPath, buildOnionMessageToRoute, createBlindedPath, peelOnionMessage, SelfHopBlinding } from '../../src/onion/index.js';
 
 const key = (b: number): PrivKey => asPrivKey(new Uint8Array(32).fill(b));
 const nodes = [0x41, 0x42, 0x43, 0x44].map(key);
@@ -33,6 +33,8 @@ const fwdPath = createBlindedPath([
   { nodeId: ids[2]!, data: { pathId: new Uint8Array(18) } },
 ]);
 const staticInvoice = { message: { type: 70n, value: new Uint8Array(935).fill(5) } };
+// Our own hop's blinding is reused across packets, as the transport's sender does.
+const selfHop = new SelfHopBlinding(ids[0]!);
 
 const available: SecpBackendName[] = chooseBackend({}).backend.name === 'native' ? ['native', 'tiny'] : ['tiny'];
 const perBackend = available.flatMap((b) => {
@@ -47,7 +49,7 @@ const perBackend = available.flatMap((b) => {
   };
   return [
     { name: `[${b}] served request: peel at the virtual node (final layer)`, run: on(() => void peelOnionMessage(V, atV.nextPathKey, atV.nextPacket)) },
-    { name: `[${b}] served request: build the reply (CLN payer's 1-hop path + our hop)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: payerReply, payload: staticInvoice })) },
+    { name: `[${b}] served request: build the reply (CLN payer's 1-hop path + our hop)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: payerReply, payload: staticInvoice, selfHop })) },
     { name: `[${b}] served request: build the forward (3-hop path from us)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: fwdPath, payload: invreq })) },
     { name: `[${b}] ECDH`, run: on(() => void ecdh(nodes[0]!, ids[1]!)) },
   ];
