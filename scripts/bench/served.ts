@@ -221,9 +221,54 @@ export async function report(): Promise<Row[]> {
     ...(before ? [{ label: `before (${before}), tiny`, env: { ASYNCPAY_NATIVE_SECP: '0' }, script: `${before}/cln-asyncpay.js` }] : []),
   ];
   const rows = await measureVariants(variants, n);
+  rows.push(await runtimeFloor(Math.min(n, 300)));
   // The real node's payer asked once every ~1.3 s: caches and branch predictors are cold
   // for every request, and the whole-run figure includes 1.3 s of idle timers per request.
   const paced = Number(process.env.ASYNCPAY_BENCH_PACED ?? 25);
   if (paced > 0) rows.push(...(await measureVariants([{ label: 'native', env: {} }], paced, 1300)));
   return rows;
+}
+
+/**
+ * What any message costs this process before its work starts: lightningd's 5.8 KB
+ * `onionmessage_forward_fail` for a packet that is not ours (dropped after one check and
+ * one debug line), and a command answered from memory (one stdin read, one stdout write).
+ * The served request pays one notification and two RPC round trips on top of its work.
+ */
+async function runtimeFloor(requests: number): Promise<Row> {
+  const x = await realShapeNetwork({});
+  try {
+    const pid = x.s.plugin!.pid!;
+    const per = async (f: () => Promise<unknown>): Promise<number> => {
+      for (let i = 0; i < 30; i++) await f();
+      const v: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const c0 = processCpuMs(pid);
+        await f();
+        await sleep(3);
+        v.push(processCpuMs(pid) - c0);
+      }
+      return +pct(v.sort((a, b) => a - b), 0.5).toFixed(3);
+    };
+    const notification = {
+      source: `02${'11'.repeat(32)}`,
+      incoming: 'ab'.repeat(1366),
+      path_key: `02${'22'.repeat(32)}`,
+      outgoing: `0201${'cd'.repeat(1366 + 35)}`,
+      next_node_id: `03${'33'.repeat(32)}`,
+    };
+    const dropped = await per(async () => {
+      x.s.plugin!.notify('onionmessage_forward_fail', { onionmessage_forward_fail: notification });
+      await sleep(1);
+    });
+    const command = await per(() => x.s.cli('asyncpay-mailbox', {}));
+    return {
+      'runtime floor (native)': 'per message, before any work',
+      'forward_fail notification not for us, ms p50': dropped,
+      'asyncpay-mailbox command, ms p50': command,
+      'notification bytes': JSON.stringify(notification).length,
+    };
+  } finally {
+    await x.net.close();
+  }
 }
