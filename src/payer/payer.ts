@@ -86,13 +86,27 @@ export class Payer {
     for (const r of await this.db.list()) if (!isFinal(r.state)) this.pending.set(r.payment_id, r);
     if (this.pending.size) this.d.log.info(`async payer: resuming ${this.pending.size} payment(s)`);
     for (const r of [...this.pending.values()]) void this.job(`resuming ${r.payment_id}`, () => this.drive(r));
-    this.timer = setInterval(() => void this.job('timer', () => this.tick()), this.d.tickMs ?? 1000);
+    this.armTimer();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.armTimer();
     await this.serial.run(async () => {});
+  }
+
+  /**
+   * The tick runs only while a payment is pending: an idle payer wakes the process for
+   * nothing (issue 16). Called after every change of `pending`.
+   */
+  private armTimer(): void {
+    const want = !this.stopped && this.pending.size > 0;
+    if (want && !this.timer) {
+      this.timer = setInterval(() => void this.job('timer', () => this.tick()), this.d.tickMs ?? 1000);
+    } else if (!want && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 
   private job<T>(what: string, f: () => Promise<T>): Promise<T | undefined> {
@@ -132,6 +146,7 @@ export class Payer {
       this.pending.delete(rec.payment_id);
       this.requests.delete(rec.payment_id);
     } else this.pending.set(rec.payment_id, rec);
+    this.armTimer();
     this.d.log.info(`async payment ${rec.payment_id}: ${before ?? 'new'} -> ${rec.state}${rec.failure ? ` (${rec.failure})` : ''}`);
     if (rec.state === 'complete') this.d.notify('asyncpay_payment_sent', paymentView(rec));
     if (rec.state === 'failed') this.d.notify('asyncpay_payment_failed', paymentView(rec));
