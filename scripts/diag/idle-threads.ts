@@ -46,6 +46,7 @@ const secs = Number(process.argv[4] ?? 5);
 if (which === 'server' || which === 'all') {
   const net = new SimNetwork();
   const s = await net.addClnNode('server');
+  console.log('PID', s.plugin!.pid!);
   await sleep(1000);
   await windows('server-only', s.plugin!.pid!, n, secs);
   await net.close();
@@ -58,8 +59,8 @@ if (which === 'recipient' || which === 'all') {
   const issued = await s.cli('asyncrecipient-paths', { recipient_id: 'alice' });
   await r.cli('asyncreceive-setserver', { paths: issued.paths_encoded });
   await until(async () => (await r.cli('asyncreceive-status', {})).slots.every((x: any) => x.state === 'ready'), 'R ready', 60_000);
-  await windows('recipient', r.plugin!.pid!, n, secs);
-  await windows('server-with-recipient', s.plugin!.pid!, 1, secs);
+  await windows('recipient', r.plugin!.pid!, 1, secs);
+  await windows('server-with-recipient', s.plugin!.pid!, n, secs);
   await net.close();
 }
 if (which === 'served' || which === 'all') {
