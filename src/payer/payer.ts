@@ -19,7 +19,7 @@ import { decideOnInvoiceError } from './on-invoice-error.js';
 import { decideOnPayResult, decidePayInvoice, type PayResult } from './on-pay-result.js';
 import { decideOnRelease } from './on-release.js';
 import { decideHeldHtlcSent, decideOnStaticInvoice } from './on-static-invoice.js';
-import { decideOnTimer, nextPathAt } from './on-timer.js';
+import { decideOnTimer, nextPathAt, timerDue } from './on-timer.js';
 import { parseAsyncpayParams, parsePaymentRef, parseWaitTimeout } from './params.js';
 import { payInvoice } from './pay-invoice.js';
 import { PayerStore } from './payer-store.js';
@@ -36,6 +36,8 @@ export const ERR_UNKNOWN_PAYMENT = 1942;
 export const ERR_TOO_MANY = 1943;
 /** lightningd's PAY_IN_PROGRESS, which waitsendpay answers on timeout. */
 export const ERR_WAIT_TIMEOUT = 200;
+/** Longest single wait of the tick (a day); it re-arms itself. */
+const MAX_TIMER_MS = 86_400_000;
 
 /** Pays a static invoice's payment once released (sendonion + waitsendpay), or finds the earlier attempt. */
 export type StaticPayFn = (rec: PaymentRecord) => Promise<PayResult>;
@@ -69,6 +71,8 @@ export class Payer {
   private readonly running = new Set<string>();
   private readonly waiters = new Map<string, Set<(r: PaymentRecord) => void>>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the armed tick fires (ms since the epoch). */
+  private timerAt = 0;
   private stopped = false;
   private readonly releaseTimeout: number;
   private readonly crashAfter = process.env.ASYNCPAY_DEV_PAYER_CRASH_AFTER;
@@ -96,17 +100,33 @@ export class Payer {
   }
 
   /**
-   * The tick runs only while a payment is pending: an idle payer wakes the process for
-   * nothing (issue 16). Called after every change of `pending`.
+   * Arms the tick for the earliest pending payment that needs it (timerDue): an idle
+   * payer, or one only waiting days for a release, does not wake every second (issue 16).
+   * Called after every change of `pending` and after each tick; an armed tick that is
+   * due sooner is kept, so a busy payer cannot push its deadlines back.
    */
   private armTimer(): void {
-    const want = !this.stopped && this.pending.size > 0;
-    if (want && !this.timer) {
-      this.timer = setInterval(() => void this.job('timer', () => this.tick()), this.d.tickMs ?? 1000);
-    } else if (!want && this.timer) {
-      clearInterval(this.timer);
+    if (this.stopped) {
+      clearTimeout(this.timer);
       this.timer = undefined;
+      return;
     }
+    let at = Infinity;
+    for (const r of this.pending.values()) {
+      const due = timerDue(r);
+      if (due === 'every_tick') at = -Infinity;
+      else if (due !== undefined) at = Math.min(at, due);
+    }
+    if (at === Infinity) return;
+    const tickMs = this.d.tickMs ?? 1000;
+    const fireAt = Date.now() + Math.min(MAX_TIMER_MS, Math.max(tickMs, (at - this.d.now()) * 1000));
+    if (this.timer && this.timerAt <= fireAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = fireAt;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.job('timer', () => this.tick()).finally(() => this.armTimer());
+    }, fireAt - Date.now());
   }
 
   private job<T>(what: string, f: () => Promise<T>): Promise<T | undefined> {
