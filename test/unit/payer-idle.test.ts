@@ -1,13 +1,14 @@
 // Issue 16 (idle CPU): the payer's tick runs only while a payment is pending. With no
 // pending payment it arms no timer; a pending payment found in the store at start arms
 // it (so its deadline still fails it after a restart), and the payment's final state
-// disarms it.
+// disarms it; a payment waiting for its release wakes it only at its deadline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Payer } from '../../src/payer/payer.js';
+import { decideOnTimer, timerDue } from '../../src/payer/on-timer.js';
 import type { PaymentRecord } from '../../src/payer/types.js';
 import { chainHashOf } from '../../src/recipient/chain.js';
 import { Store } from '../../src/store/store.js';
@@ -75,4 +76,32 @@ test('payer: no timer while nothing is pending; a stored pending payment arms it
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('timerDue: every tick while a request or invoice is in play, the deadline only while waiting for a release, never while paying or final', () => {
+  const rec = (state: PaymentRecord['state'], extra: Partial<PaymentRecord> = {}): PaymentRecord => ({
+    payment_id: '33'.repeat(16),
+    state,
+    offer: 'lno1',
+    offer_id: '44'.repeat(32),
+    invreq: '00',
+    amount_msat: 1,
+    created_at: NOW,
+    updated_at: NOW,
+    paths_tried: 0,
+    invoice_deadline: NOW + 60,
+    ...extra,
+  });
+  assert.equal(timerDue(rec('requested')), 'every_tick');
+  assert.equal(timerDue(rec('invoice')), 'every_tick');
+  assert.equal(timerDue(rec('static_invoice', { release_deadline: NOW + 86_400 })), 'every_tick');
+  assert.equal(timerDue(rec('waiting_for_release', { release_deadline: NOW + 86_400 })), NOW + 86_401, 'decideOnTimer fails it once now > deadline');
+  assert.equal(timerDue(rec('waiting_for_release')), undefined);
+  assert.equal(timerDue(rec('paying')), undefined);
+  assert.equal(timerDue(rec('complete')), undefined);
+  assert.equal(timerDue(rec('failed')), undefined);
+  // The tick's decision agrees: nothing before that second, a failure at it.
+  const w = rec('waiting_for_release', { release_deadline: NOW + 86_400 });
+  assert.equal(decideOnTimer(w, NOW + 86_400).kind, 'ignore');
+  assert.equal(decideOnTimer(w, timerDue(w) as number).kind, 'update');
 });
