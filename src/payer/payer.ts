@@ -19,7 +19,7 @@ import { decideOnInvoiceError } from './on-invoice-error.js';
 import { decideOnPayResult, decidePayInvoice, type PayResult } from './on-pay-result.js';
 import { decideOnRelease } from './on-release.js';
 import { decideHeldHtlcSent, decideOnStaticInvoice } from './on-static-invoice.js';
-import { decideOnTimer, nextPathAt } from './on-timer.js';
+import { decideOnTimer, nextPathAt, timerDue } from './on-timer.js';
 import { parseAsyncpayParams, parsePaymentRef, parseWaitTimeout } from './params.js';
 import { payInvoice } from './pay-invoice.js';
 import { PayerStore } from './payer-store.js';
@@ -36,6 +36,8 @@ export const ERR_UNKNOWN_PAYMENT = 1942;
 export const ERR_TOO_MANY = 1943;
 /** lightningd's PAY_IN_PROGRESS, which waitsendpay answers on timeout. */
 export const ERR_WAIT_TIMEOUT = 200;
+/** Longest single wait of the tick (a day); it re-arms itself. */
+const MAX_TIMER_MS = 86_400_000;
 
 /** Pays a static invoice's payment once released (sendonion + waitsendpay), or finds the earlier attempt. */
 export type StaticPayFn = (rec: PaymentRecord) => Promise<PayResult>;
@@ -69,6 +71,8 @@ export class Payer {
   private readonly running = new Set<string>();
   private readonly waiters = new Map<string, Set<(r: PaymentRecord) => void>>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the armed tick fires (ms since the epoch). */
+  private timerAt = 0;
   private stopped = false;
   private readonly releaseTimeout: number;
   private readonly crashAfter = process.env.ASYNCPAY_DEV_PAYER_CRASH_AFTER;
@@ -86,13 +90,43 @@ export class Payer {
     for (const r of await this.db.list()) if (!isFinal(r.state)) this.pending.set(r.payment_id, r);
     if (this.pending.size) this.d.log.info(`async payer: resuming ${this.pending.size} payment(s)`);
     for (const r of [...this.pending.values()]) void this.job(`resuming ${r.payment_id}`, () => this.drive(r));
-    this.timer = setInterval(() => void this.job('timer', () => this.tick()), this.d.tickMs ?? 1000);
+    this.armTimer();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.armTimer();
     await this.serial.run(async () => {});
+  }
+
+  /**
+   * Arms the tick for the earliest pending payment that needs it (timerDue): an idle
+   * payer, or one only waiting days for a release, does not wake every second (issue 16).
+   * Called after every change of `pending` and after each tick; an armed tick that is
+   * due sooner is kept, so a busy payer cannot push its deadlines back.
+   */
+  private armTimer(): void {
+    if (this.stopped) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    let at = Infinity;
+    for (const r of this.pending.values()) {
+      const due = timerDue(r);
+      if (due === 'every_tick') at = -Infinity;
+      else if (due !== undefined) at = Math.min(at, due);
+    }
+    if (at === Infinity) return;
+    const tickMs = this.d.tickMs ?? 1000;
+    const fireAt = Date.now() + Math.min(MAX_TIMER_MS, Math.max(tickMs, (at - this.d.now()) * 1000));
+    if (this.timer && this.timerAt <= fireAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = fireAt;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.job('timer', () => this.tick()).finally(() => this.armTimer());
+    }, fireAt - Date.now());
   }
 
   private job<T>(what: string, f: () => Promise<T>): Promise<T | undefined> {
@@ -132,6 +166,7 @@ export class Payer {
       this.pending.delete(rec.payment_id);
       this.requests.delete(rec.payment_id);
     } else this.pending.set(rec.payment_id, rec);
+    this.armTimer();
     this.d.log.info(`async payment ${rec.payment_id}: ${before ?? 'new'} -> ${rec.state}${rec.failure ? ` (${rec.failure})` : ''}`);
     if (rec.state === 'complete') this.d.notify('asyncpay_payment_sent', paymentView(rec));
     if (rec.state === 'failed') this.d.notify('asyncpay_payment_failed', paymentView(rec));

@@ -46,6 +46,8 @@ export class HtlcClaims {
     private readonly s: PayState,
     private readonly paths: PayPaths,
     private readonly opts: ClaimOptions = {},
+    /** Called whenever a part is left held (its set incomplete): the owner's timer must run. */
+    private readonly onHeld: () => void = () => {},
   ) {
     this.mpp = new MppSets({
       timeoutSecs: opts.mppTimeoutSecs ?? MPP_TIMEOUT_SECS,
@@ -57,6 +59,11 @@ export class HtlcClaims {
 
   get heldParts(): number {
     return this.mpp.heldParts();
+  }
+
+  /** Whether any set is waiting for parts. */
+  holdsAny(): boolean {
+    return this.mpp.size > 0;
   }
 
   /** Whether parts of `hash` are held right now. */
@@ -186,6 +193,7 @@ export class HtlcClaims {
   }
 
   private hold(key: string, answer: Answer): void {
+    this.onHeld();
     const list = this.waiting.get(key) ?? [];
     list.push(answer);
     this.waiting.set(key, list);

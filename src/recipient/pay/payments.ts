@@ -49,13 +49,15 @@ export class RecipientPayments {
   private readonly claims: HtlcClaims;
   private readonly fresh: FreshInvoices;
   private readonly releases = new RateBound(RELEASES_PER_MINUTE, 60);
-  private timer: NodeJS.Timeout | undefined;
-  private lastPrune = 0;
+  /** Runs every SWEEP_MS while MPP parts are held, and not at all otherwise (issue 16: idle CPU). */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(d: PayDeps, opts: PaymentsOptions = paymentsOptionsFromEnv()) {
     this.s = new PayState(d);
     this.paths = new PayPaths(this.s.db);
-    this.claims = new HtlcClaims(this.s, this.paths, opts);
+    this.claims = new HtlcClaims(this.s, this.paths, opts, () => this.armSweep());
     this.fresh = new FreshInvoices(this.s, new RateBound(FRESH_INVOICES_PER_MINUTE, 60));
   }
 
@@ -69,34 +71,47 @@ export class RecipientPayments {
       this.s.d.log.unusual(`payments: ${(e as Error).message}; static-invoice payments will be failed`);
     }
     await this.fresh.start(await this.s.db.list());
-    this.schedule();
+    // The first prune soon after start (what expired or went stale while we were down), then hourly.
+    this.schedulePrune(SWEEP_MS);
   }
 
   stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopped = true;
+    clearTimeout(this.sweepTimer);
+    clearTimeout(this.pruneTimer);
+    this.sweepTimer = this.pruneTimer = undefined;
     return this.s.serial.run(async () => {});
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(() => {
+  /** A part is held: MPP timeouts and the CLTV margin are checked every SWEEP_MS until no set is left. */
+  private armSweep(): void {
+    if (this.stopped || this.sweepTimer) return;
+    this.sweepTimer = setTimeout(() => {
       void this.s.serial
-        .run(async () => {
-          await this.claims.sweep();
-          const now = this.s.d.now();
-          if (now - this.lastPrune >= PRUNE_EVERY_SECS) {
-            this.lastPrune = now;
-            const n = await this.paths.prune(now);
-            if (n) this.s.d.log.debug(`pruned ${n} expired static invoice payment path(s)`);
-            await this.pruneRecords(now);
-          }
-        })
+        .run(() => this.claims.sweep())
         .catch((e) => this.s.d.log.unusual(`payments timer: ${(e as Error).message}`))
         .finally(() => {
-          if (this.timer) this.schedule();
+          this.sweepTimer = undefined;
+          if (this.claims.holdsAny()) this.armSweep();
         });
     }, SWEEP_MS);
-    this.timer.unref?.();
+    this.sweepTimer.unref?.();
+  }
+
+  private schedulePrune(ms: number): void {
+    if (this.stopped) return;
+    this.pruneTimer = setTimeout(() => {
+      void this.s.serial
+        .run(async () => {
+          const now = this.s.d.now();
+          const n = await this.paths.prune(now);
+          if (n) this.s.d.log.debug(`pruned ${n} expired static invoice payment path(s)`);
+          await this.pruneRecords(now);
+        })
+        .catch((e) => this.s.d.log.unusual(`payments prune: ${(e as Error).message}`))
+        .finally(() => this.schedulePrune(PRUNE_EVERY_SECS * 1000));
+    }, ms);
+    this.pruneTimer.unref?.();
   }
 
   /** Bounds the payments space: expired fresh invoices and stale held sets fail; old failures go. */
