@@ -1,12 +1,13 @@
 // The one place that knows which library does elliptic-curve math: libsecp256k1, the
 // same code lightningd and LDK run, either as the native `secp256k1` addon or as
-// tiny-secp256k1 (WASM); secp-backend.ts chooses at start-up. BIP 340 is always
-// tiny-secp256k1's.
+// tiny-secp256k1 (WASM); secp-backend.ts chooses at start-up. BIP 340 verification
+// runs on the chosen backend; signing is always tiny-secp256k1's.
 import * as ecc from 'tiny-secp256k1';
 import { randomBytes as nodeRandomBytes, randomFillSync } from 'node:crypto';
 import { bigIntToBytes, bytesToBigInt, toHex } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
+import { PointCache } from './point-cache.js';
 
 let choice = chooseBackend();
 let be: SecpBackend = choice.backend;
@@ -51,11 +52,22 @@ const valid = (p: Uint8Array): PubKey => {
   return p as PubKey;
 };
 
+/**
+ * The same by content: points arriving in new arrays every request (offer paths,
+ * introduction nodes, stored forward paths) are decompressed once, not per request.
+ * Only points that just passed validation are added.
+ */
+export const knownPoints = new PointCache(4096);
+
 export function isPubKey(b: Uint8Array): b is PubKey {
   if (validPoints.has(b)) return true;
-  const ok = b.length === 33 && (b[0] === 2 || b[0] === 3) && be.isPoint(b);
-  if (ok) validPoints.add(b);
-  return ok;
+  if (b.length !== 33 || (b[0] !== 2 && b[0] !== 3)) return false;
+  if (!knownPoints.has(b)) {
+    if (!be.isPoint(b)) return false;
+    knownPoints.add(b);
+  }
+  validPoints.add(b);
+  return true;
 }
 
 /** Validates a compressed point; anything else is a DecodeError. */
@@ -190,7 +202,7 @@ export function schnorrSign(msg32: Uint8Array, k: PrivKey, aux: Uint8Array = ran
 export function schnorrVerify(sig: Uint8Array, msg32: Uint8Array, pub: Uint8Array): boolean {
   try {
     if (sig.length !== 64 || msg32.length !== 32 || !isPubKey(pub)) return false;
-    return ecc.verifySchnorr(msg32, pub.subarray(1), sig);
+    return be.verifySchnorr(msg32, pub.subarray(1), sig);
   } catch {
     return false;
   }
