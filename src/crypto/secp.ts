@@ -42,31 +42,20 @@ export const CURVE_N = N;
 const N_BYTES = bigIntToBytes(N, 32);
 
 /**
- * Arrays already known to hold a valid point (validated here, or produced by the curve
- * operations below), so a key parsed once is not re-validated at every layer it passes
- * (a served request used to validate some keys three times). Keys are never mutated.
- */
-const validPoints = new WeakSet<Uint8Array>();
-const valid = (p: Uint8Array): PubKey => {
-  validPoints.add(p);
-  return p as PubKey;
-};
-
-/**
- * The same by content: points arriving in new arrays every request (offer paths,
- * introduction nodes, stored forward paths) are decompressed once, not per request.
- * Only points that just passed validation are added.
+ * Points that passed validation, remembered by content: a served request decodes the same
+ * points (offer-path blinded ids, introduction nodes, a recipient's stored forward path)
+ * into fresh arrays every time, and each validation is a decompression (a square root).
+ * Only validated points are added. This replaced a WeakSet of validated arrays: the
+ * content cache hits on new arrays too, and with it the WeakSet saved nothing measurable
+ * while adding GC work (an entry per array ever validated or produced).
  */
 export const knownPoints = new PointCache(4096);
 
 export function isPubKey(b: Uint8Array): b is PubKey {
-  if (validPoints.has(b)) return true;
   if (b.length !== 33 || (b[0] !== 2 && b[0] !== 3)) return false;
-  if (!knownPoints.has(b)) {
-    if (!be.isPoint(b)) return false;
-    knownPoints.add(b);
-  }
-  validPoints.add(b);
+  if (knownPoints.has(b)) return true;
+  if (!be.isPoint(b)) return false;
+  knownPoints.add(b);
   return true;
 }
 
@@ -116,7 +105,7 @@ export function randomPrivKey(): PrivKey {
 export function pubFromPriv(k: PrivKey): PubKey {
   const p = be.pointFromScalar(k);
   if (!p) throw new Error('invalid private key');
-  return valid(p);
+  return p as PubKey;
 }
 
 /** P·t for a 32-byte scalar t (reduced mod n); a degenerate result is an error. */
@@ -124,7 +113,7 @@ export function pointMul(p: PubKey, t: Uint8Array): PubKey {
   const s = scalarReduce(t);
   const r = guard(() => be.pointMultiply(p, s));
   if (!r) throw new DecodeError('point multiplication: invalid point');
-  return valid(r);
+  return r as PubKey;
 }
 
 /** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
@@ -186,7 +175,7 @@ export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
 export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
   const r = guard(() => be.pointAddScalar(p, scalarReduceAllowZero(t)));
   if (!r) throw new DecodeError('point addition gave infinity');
-  return valid(r);
+  return r as PubKey;
 }
 
 function scalarReduceAllowZero(t: Uint8Array): Uint8Array {
