@@ -53,11 +53,9 @@ export const knownPoints = new PointCache(4096);
 
 export function isPubKey(b: Uint8Array): b is PubKey {
   if (b.length !== 33 || (b[0] !== 2 && b[0] !== 3)) return false;
-  if (knownPoints.has(b)) return true;
-  if (!be.isPoint(b)) return false;
-  knownPoints.add(b);
-  return true;
+  return knownPoints.check(b, isPoint);
 }
+const isPoint = (b: Uint8Array): boolean => be.isPoint(b);
 
 /** Validates a compressed point; anything else is a DecodeError. */
 export function asPubKey(b: Uint8Array): PubKey {
