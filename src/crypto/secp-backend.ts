@@ -67,7 +67,6 @@ export const tinyBackend: SecpBackend = {
 /** The subset of the `secp256k1` addon's API used here (it throws on bad input or a degenerate result). */
 interface NativeSecp extends Bip340Primitives {
   privateKeyVerify(k: Uint8Array): boolean;
-  privateKeyTweakMul(k: Uint8Array, t: Uint8Array): Uint8Array;
   ecdh(p: Uint8Array, k: Uint8Array): Uint8Array;
 }
 

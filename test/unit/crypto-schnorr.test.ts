@@ -12,7 +12,7 @@ import * as noble from '@noble/secp256k1';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { bigIntToBytes, bytesToBigInt, concatBytes, fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
-import { challengeHolds, reduceModN, verifyBip340, type Bip340Primitives } from '../../src/crypto/bip340.js';
+import { challengeHolds, rByRecovery, rByTweaks, reduceModN, verifyBip340, type Bip340Primitives } from '../../src/crypto/bip340.js';
 import { chooseBackend, tinyBackend, type SecpBackend } from '../../src/crypto/secp-backend.js';
 import { isPubKey, knownPoints, schnorrVerify, secpBackend, useSecpBackend, CURVE_N as N } from '../../src/crypto/secp.js';
 import { PointCache } from '../../src/crypto/point-cache.js';
@@ -167,6 +167,8 @@ test('BIP 340 edge cases: r ≥ p, s ≥ n, x ≥ p or off the curve, R at infin
   allSay(false, good, msg, b32(off), 'x not on the curve');
   allSay(false, good, msg, b32(P + on), 'x ≥ p (x mod p is on the curve)');
   assert.equal(nobleVerify(good, msg, b32(P + on)), false);
+  // x = n has a point (the native verifier's fallback path): a verdict like noble's.
+  for (const sig of [good, rng.bytes(64)]) allSay(nobleVerify(sig, msg, b32(N)), sig, msg, b32(N), 'x = n');
   // R at infinity: e does not depend on s, so s = e·d makes s·G − e·P = 0 for any r.
   for (const rr of [r, rng.bytes(32), new Uint8Array(32)]) {
     const e = challenge(rr, x, msg);
@@ -197,30 +199,65 @@ test('BIP 340 edge cases: r ≥ p, s ≥ n, x ≥ p or off the curve, R at infin
 
 test('native challenge check at e = 0 and s = 0 (unreachable through the hash), against noble point arithmetic', { skip: skipNative }, () => {
   const zero = new Uint8Array(32);
+  let off = 1n;
+  while (noble.utils.isValidPublicKey(concatBytes(new Uint8Array([2]), b32(off)), true)) off++;
   for (let i = 0; i < 50; i++) {
     const { d, x } = evenKey();
-    const Pt = concatBytes(new Uint8Array([2]), x);
     const s = big(noble.utils.randomSecretKey());
     const sG = G.multiply(s).toBytes(true);
     // e = 0: R = s·G; valid iff y(s·G) is even and r = x(s·G).
-    assert.equal(challengeHolds(lib!, Pt, sG.subarray(1), b32(s), zero), sG[0] === 2);
-    assert.equal(challengeHolds(lib!, Pt, rng.bytes(32), b32(s), zero), false);
+    assert.equal(challengeHolds(lib!, x, sG.subarray(1), b32(s), zero), sG[0] === 2);
+    assert.equal(challengeHolds(lib!, x, rng.bytes(32), b32(s), zero), false);
     // e = 0 and s = 0: R is infinity.
-    assert.equal(challengeHolds(lib!, Pt, zero, zero, zero), false);
-    // e = 0 still requires P to be a point.
-    assert.equal(challengeHolds(lib!, concatBytes(new Uint8Array([2]), b32(P)), sG.subarray(1), b32(s), zero), false);
+    assert.equal(challengeHolds(lib!, x, zero, zero, zero), false);
+    // e = 0 still requires x to have a point.
+    assert.equal(challengeHolds(lib!, b32(off), sG.subarray(1), b32(s), zero), false);
     // s = 0: R = −e·P.
     const e = big(noble.utils.randomSecretKey());
     const minusEP = G.multiply(d).multiply(e).negate().toBytes(true);
-    assert.equal(challengeHolds(lib!, Pt, minusEP.subarray(1), zero, b32(e)), minusEP[0] === 2);
+    assert.equal(challengeHolds(lib!, x, minusEP.subarray(1), zero, b32(e)), minusEP[0] === 2);
     // s·G = e·P: infinity.
-    assert.equal(challengeHolds(lib!, Pt, zero, b32(mod(e * d)), b32(e)), false);
+    assert.equal(challengeHolds(lib!, x, zero, b32(mod(e * d)), b32(e)), false);
   }
   // verifyBip340 and challengeHolds agree on a real signature.
   const { d, x } = evenKey();
   const msg = rng.bytes(32);
   const sig = noble.schnorr.sign(msg, b32(d), rng.bytes(32));
   assert.equal(verifyBip340(lib!, msg, x, sig), true);
+});
+
+test('native R = s·G − e·P: recovery and tweak paths both equal noble, for x < n, x ≥ n, x = n, s = 0, infinity', { skip: skipNative }, () => {
+  const xs: Uint8Array[] = [];
+  // x in (n, p) with a point (recovery's "r + n" case), and x = n, which has a point too
+  // (r ≡ 0: the tweak fallback).
+  let t = 1n;
+  while (!noble.utils.isValidPublicKey(concatBytes(new Uint8Array([2]), b32(N + t)), true)) t++;
+  assert.ok(noble.utils.isValidPublicKey(concatBytes(new Uint8Array([2]), b32(N)), true));
+  xs.push(b32(N + t), b32(N));
+  for (let i = 0; i < 60; i++) xs.push(i % 3 === 0 ? rng.bytes(32) : noble.schnorr.getPublicKey(noble.utils.randomSecretKey()));
+  for (const x of xs) {
+    const lifted = noble.utils.isValidPublicKey(concatBytes(new Uint8Array([2]), x), true) ? noble.Point.fromBytes(concatBytes(new Uint8Array([2]), x)) : null;
+    for (const [s, e] of [
+      [big(noble.utils.randomSecretKey()), big(noble.utils.randomSecretKey())],
+      [0n, big(noble.utils.randomSecretKey())],
+      [N - 1n, 1n],
+    ] as const) {
+      const want = lifted === null ? null : (() => {
+        const sum = (s === 0n ? noble.Point.ZERO : G.multiply(s)).add(lifted.multiply(e).negate());
+        return sum.is0() ? null : sum.toHex(true);
+      })();
+      for (const f of [rByRecovery, rByTweaks]) {
+        const got = f(lib!, x, b32(s), b32(e));
+        assert.equal(got === null ? null : toHex(got), want, `${f.name} x=${toHex(x)} s=${s} e=${e}`);
+      }
+    }
+  }
+  // Infinity through both paths: P = G (even y, log 1) and s = e.
+  assert.equal(G.toBytes(true)[0], 2);
+  const gx = G.toBytes(true).subarray(1);
+  const e = big(noble.utils.randomSecretKey());
+  assert.equal(rByRecovery(lib!, gx, b32(e), b32(e)), null);
+  assert.equal(rByTweaks(lib!, gx, b32(e), b32(e)), null);
 });
 
 test('reduceModN: values below n unchanged, n..2^256-1 reduced by one subtraction', () => {
