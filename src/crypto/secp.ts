@@ -1,13 +1,14 @@
 // The one place that knows which library does elliptic-curve math: libsecp256k1, the
 // same code lightningd and LDK run, either as the native `secp256k1` addon or as
-// tiny-secp256k1 (WASM); secp-backend.ts chooses at start-up. BIP 340 is always
-// tiny-secp256k1's.
+// tiny-secp256k1 (WASM); secp-backend.ts chooses at start-up. BIP 340 verification
+// runs on the chosen backend; signing is always tiny-secp256k1's.
 import * as ecc from 'tiny-secp256k1';
 import { randomBytes as nodeRandomBytes, randomFillSync } from 'node:crypto';
 import { bigIntToBytes, bytesToBigInt, toHex } from '../codec/bytes.js';
 import { sha256 } from './hash.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
+import { PointCache } from './point-cache.js';
 
 let choice = chooseBackend();
 let be: SecpBackend = choice.backend;
@@ -42,22 +43,20 @@ export const CURVE_N = N;
 const N_BYTES = bigIntToBytes(N, 32);
 
 /**
- * Arrays already known to hold a valid point (validated here, or produced by the curve
- * operations below), so a key parsed once is not re-validated at every layer it passes
- * (a served request used to validate some keys three times). Keys are never mutated.
+ * Points that passed validation, remembered by content: a served request decodes the same
+ * points (offer-path blinded ids, introduction nodes, a recipient's stored forward path)
+ * into fresh arrays every time, and each validation is a decompression (a square root).
+ * Only validated points are added. This replaced a WeakSet of validated arrays: the
+ * content cache hits on new arrays too, and with it the WeakSet saved nothing measurable
+ * while adding GC work (an entry per array ever validated or produced).
  */
-const validPoints = new WeakSet<Uint8Array>();
-const valid = (p: Uint8Array): PubKey => {
-  validPoints.add(p);
-  return p as PubKey;
-};
+export const knownPoints = new PointCache(4096);
 
 export function isPubKey(b: Uint8Array): b is PubKey {
-  if (validPoints.has(b)) return true;
-  const ok = b.length === 33 && (b[0] === 2 || b[0] === 3) && be.isPoint(b);
-  if (ok) validPoints.add(b);
-  return ok;
+  if (b.length !== 33 || (b[0] !== 2 && b[0] !== 3)) return false;
+  return knownPoints.check(b, isPoint);
 }
+const isPoint = (b: Uint8Array): boolean => be.isPoint(b);
 
 /** Validates a compressed point; anything else is a DecodeError. */
 export function asPubKey(b: Uint8Array): PubKey {
@@ -105,7 +104,7 @@ export function randomPrivKey(): PrivKey {
 export function pubFromPriv(k: PrivKey): PubKey {
   const p = be.pointFromScalar(k);
   if (!p) throw new Error('invalid private key');
-  return valid(p);
+  return p as PubKey;
 }
 
 /** P·t for a 32-byte scalar t (reduced mod n); a degenerate result is an error. */
@@ -113,7 +112,7 @@ export function pointMul(p: PubKey, t: Uint8Array): PubKey {
   const s = scalarReduce(t);
   const r = guard(() => be.pointMultiply(p, s));
   if (!r) throw new DecodeError('point multiplication: invalid point');
-  return valid(r);
+  return r as PubKey;
 }
 
 /** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
@@ -188,7 +187,7 @@ export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
 export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
   const r = guard(() => be.pointAddScalar(p, scalarReduceAllowZero(t)));
   if (!r) throw new DecodeError('point addition gave infinity');
-  return valid(r);
+  return r as PubKey;
 }
 
 function scalarReduceAllowZero(t: Uint8Array): Uint8Array {
@@ -204,7 +203,7 @@ export function schnorrSign(msg32: Uint8Array, k: PrivKey, aux: Uint8Array = ran
 export function schnorrVerify(sig: Uint8Array, msg32: Uint8Array, pub: Uint8Array): boolean {
   try {
     if (sig.length !== 64 || msg32.length !== 32 || !isPubKey(pub)) return false;
-    return ecc.verifySchnorr(msg32, pub.subarray(1), sig);
+    return be.verifySchnorr(msg32, pub.subarray(1), sig);
   } catch {
     return false;
   }
