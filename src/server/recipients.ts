@@ -2,10 +2,16 @@
 // is the authority; they are read on demand (nothing at start, so a server for 100,000
 // recipients starts in constant time) and only the recently used ones stay in memory
 // (LRU), plus those with unwritten changes. Counters are bumped on every message, so
-// they are written at most once a second, and a flush writes only what changed.
+// they are written at most once every 10 s, and a flush writes only what changed: at a
+// real server's pace (a payer every second or so) a flush per request would wake the
+// process twice per request. A crash loses at most those 10 s of counts (statistics,
+// not state); a shutdown writes them.
 import { fromHex, toHex } from '../codec/bytes.js';
 import { emptyCounters, type Counters, type RecipientRecord, type ServerStore } from './server-store.js';
 import type { StoreOp } from '../store/store.js';
+
+/** Longest time a counter change waits before it is written. */
+export const COUNTER_FLUSH_MS = 10_000;
 
 export interface ServerLog {
   debug(m: string): void;
@@ -156,7 +162,7 @@ export class RecipientBook {
 
   private scheduleFlush(): void {
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => void this.flush().catch((e) => this.log.unusual(`cannot save server counters: ${(e as Error).message}`)), 1000);
+    this.flushTimer = setTimeout(() => void this.flush().catch((e) => this.log.unusual(`cannot save server counters: ${(e as Error).message}`)), COUNTER_FLUSH_MS);
     this.flushTimer.unref();
   }
 
