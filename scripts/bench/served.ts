@@ -231,7 +231,10 @@ export async function report(): Promise<Row[]> {
   // The real node's payer asked once every ~1.3 s: caches and branch predictors are cold
   // for every request, and the whole-run figure includes 1.3 s of idle timers per request.
   const paced = Number(process.env.ASYNCPAY_BENCH_PACED ?? 25);
-  if (paced > 0) rows.push(...(await measureVariants([{ label: 'native', env: {} }], paced, 1300)));
+  if (paced > 0) {
+    rows.push(...(await measureVariants([{ label: 'native', env: {} }], paced, 1300)));
+    rows.push(await coldMachineFactor(Math.min(paced, 12), 1300));
+  }
   return rows;
 }
 
@@ -277,4 +280,43 @@ async function runtimeFloor(requests: number): Promise<Row> {
   } finally {
     await x.net.close();
   }
+}
+
+/**
+ * The machine's own part in a paced figure: a fixed piece of work (hashing and small
+ * objects, a few ms) timed back to back, then once every `paceMs`, by this process's
+ * CPU time. On the VMs measured here it costs several times more after an idle gap
+ * (clock and caches), whatever the code: divide the paced row by this factor.
+ */
+async function coldMachineFactor(runs: number, paceMs: number): Promise<Row> {
+  const work = (): number => {
+    let h: Uint8Array = new Uint8Array(32);
+    for (let i = 0; i < 2000; i++) h = sha256(h);
+    const a: Array<{ i: number; s: string }> = [];
+    for (let i = 0; i < 20_000; i++) a.push({ i, s: `x${i}` });
+    return a.length + h[0]!;
+  };
+  const cpu = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const timed = async (pace: number): Promise<number> => {
+    const v: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      if (pace) await sleep(pace);
+      const c = cpu();
+      work();
+      v.push(cpu() - c);
+    }
+    return pct(v.sort((a, b) => a - b), 0.5);
+  };
+  for (let i = 0; i < 20; i++) work();
+  const warm = await timed(0);
+  const cold = await timed(paceMs);
+  return {
+    'reference work (this process, no plugin)': `${runs} runs`,
+    'CPU ms back to back, p50': +warm.toFixed(2),
+    [`CPU ms once every ${paceMs / 1000} s, p50`]: +cold.toFixed(2),
+    'cold-machine factor': +(cold / warm).toFixed(1),
+  };
 }
