@@ -1,8 +1,8 @@
 // secp256k1 micro-benchmarks per backend (run by scripts/bench.ts): BIP 340 verification
 // (a served invoice_request verifies one signature) and isPubKey on a point already
 // validated in an earlier array (the content cache hit) versus a point not seen lately.
-import { asPrivKey, isPubKey, pubFromPriv, schnorrSign, schnorrVerify, secpBackend, useSecpBackend } from '../../src/crypto/secp.js';
-import { chooseBackend, type SecpBackendName } from '../../src/crypto/secp-backend.js';
+import { asPrivKey, isPubKey, pubFromPriv, schnorrSign, schnorrVerify } from '../../src/crypto/secp.js';
+import { perBackend } from './backends.js';
 
 const k = asPrivKey(new Uint8Array(32).fill(0x61));
 const pub = pubFromPriv(k);
@@ -20,17 +20,7 @@ const missPoints = Array.from({ length: MISS_POOL }, (_, i) => {
 });
 let at = 0;
 
-const available: SecpBackendName[] = chooseBackend({}).backend.name === 'native' ? ['native', 'tiny'] : ['tiny'];
-export const cases = available.flatMap((b) => {
-  const on = (f: () => void) => () => {
-    const was = secpBackend().name;
-    useSecpBackend(b);
-    try {
-      f();
-    } finally {
-      useSecpBackend(was);
-    }
-  };
+export const cases = perBackend((b, on) => {
   // Each lookup gets a fresh array (as a decoded message does), so only the content cache
   // can hit; 100 lookups per op, as one lookup is too short for the harness's timer.
   const hundred = (f: () => void) => () => {

@@ -1,7 +1,7 @@
 // Onion-layer micro-benchmarks (run by scripts/bench.ts). Inputs are fixed and built
 // once, so each case times only the operation named.
-import { asPrivKey, ecdh, pubFromPriv, secpBackend, useSecpBackend, type PrivKey } from '../../src/crypto/secp.js';
-import { chooseBackend, type SecpBackendName } from '../../src/crypto/secp-backend.js';
+import { asPrivKey, ecdh, pubFromPriv, type PrivKey } from '../../src/crypto/secp.js';
+import { perBackend } from './backends.js';
 import { buildOnionMessageToBlindedPath, buildOnionMessageToRoute, createBlindedPath, peelOnionMessage, SelfHopBlinding } from '../../src/onion/index.js';
 
 const key = (b: number): PrivKey => asPrivKey(new Uint8Array(32).fill(b));
@@ -36,17 +36,7 @@ const staticInvoice = { message: { type: 70n, value: new Uint8Array(935).fill(5)
 // Our own hop's blinding is reused across packets, as the transport's sender does.
 const selfHop = new SelfHopBlinding(ids[0]!);
 
-const available: SecpBackendName[] = chooseBackend({}).backend.name === 'native' ? ['native', 'tiny'] : ['tiny'];
-const perBackend = available.flatMap((b) => {
-  const on = (f: () => void) => () => {
-    const was = secpBackend().name;
-    useSecpBackend(b);
-    try {
-      f();
-    } finally {
-      useSecpBackend(was);
-    }
-  };
+const perBackendCases = perBackend((b, on) => {
   return [
     { name: `[${b}] served request: peel at the virtual node (final layer)`, run: on(() => void peelOnionMessage(V, atV.nextPathKey, atV.nextPacket)) },
     { name: `[${b}] served request: build the reply (CLN payer's 1-hop path + our hop)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: payerReply, payload: staticInvoice, selfHop })) },
@@ -56,7 +46,7 @@ const perBackend = available.flatMap((b) => {
 });
 
 export const cases: { name: string; run: () => void }[] = [
-  ...perBackend,
+  ...perBackendCases,
   { name: 'ECDH (SHA256 of k·P)', run: () => void ecdh(nodes[0]!, ids[1]!) },
   {
     name: 'build 4-hop onion message (1366 B, fresh keys)',
