@@ -33,8 +33,8 @@ export function messageOf(r: Received): OnionMessage {
 
 const same = (a?: Uint8Array, b?: Uint8Array) => a !== undefined && b !== undefined && toHex(a) === toHex(b);
 
-/** Polls `f` until it returns a truthy value (generous limit; the test asserts on the value, not the time). */
-export async function until<T>(f: () => Promise<T | undefined | false | null> | T | undefined | false | null, what: string, timeoutMs = 15_000): Promise<T> {
+/** Polls `f` until it returns a truthy value (generous limit, for loaded machines; the test asserts on the value, not the time). */
+export async function until<T>(f: () => Promise<T | undefined | false | null> | T | undefined | false | null, what: string, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -70,7 +70,7 @@ export async function rpcError(node: ClnNode, method: string, params: Record<str
 }
 
 /** Resolves when the plugin logs a line matching `re` after the log had `from` lines. */
-export async function logAfter(node: ClnNode, from: number, re: RegExp, timeoutMs = 15_000): Promise<string> {
+export async function logAfter(node: ClnNode, from: number, re: RegExp, timeoutMs = 30_000): Promise<string> {
   return until(() => node.plugin?.logs.slice(from).find((l) => re.test(l.message))?.message, `log ${re}`, timeoutMs);
 }
 
@@ -142,14 +142,14 @@ export class LdkServerStandIn {
   }
 
   /** The next offer_paths_request not handled yet. */
-  async nextRequest(timeoutMs = 15_000): Promise<Request> {
+  async nextRequest(timeoutMs = 30_000): Promise<Request> {
     const m = await this.node.waitFor((x) => !this.handled.has(x) && this.isRequest(x), timeoutMs, 'offer_paths_request');
     this.handled.add(m);
     return this.toRequest(m);
   }
 
   /** The next serve_static_invoice not handled yet (optionally for one slot's serve path). */
-  async nextServe(slot?: number, timeoutMs = 15_000): Promise<Serve> {
+  async nextServe(slot?: number, timeoutMs = 30_000): Promise<Serve> {
     const m = await this.node.waitFor(
       (x) => !this.handled.has(x) && this.isServe(x) && (slot === undefined || this.servePaths.get(toHex(x.pathId!)) === slot),
       timeoutMs,
