@@ -6,6 +6,7 @@
 // for the inputs recovery cannot take) and 180 µs for tiny-secp256k1's verifySchnorr;
 // the served invoice_request verifies one signature per request.
 import { taggedHash } from './hash.js';
+import { isZero, lessThan, N_BYTES, P_BYTES, reduceModN, sub } from './scalar.js';
 
 /** The addon calls used here; each throws on an unparsable point, a bad tweak, or a result at infinity. */
 export interface Bip340Primitives {
@@ -17,36 +18,6 @@ export interface Bip340Primitives {
   privateKeyTweakMul(k: Uint8Array, t: Uint8Array): Uint8Array;
   /** r⁻¹·(s·R − z·G) for sig = r ‖ s (both in [1, n−1]) and R the point with x = r (+ n if recid & 2), y parity recid & 1. */
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array;
-}
-
-const be32 = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
-/** The field size p and the group order n, big-endian. */
-export const P_BYTES = be32('fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f');
-export const N_BYTES = be32('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
-
-/** a < b for 32-byte big-endian numbers. */
-export function lessThan(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
-}
-
-/** a − b for 32-byte big-endian numbers with a ≥ b. */
-function sub(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(32);
-  let borrow = 0;
-  for (let i = 31; i >= 0; i--) {
-    const d = a[i]! - b[i]! - borrow;
-    borrow = d < 0 ? 1 : 0;
-    out[i] = d & 0xff;
-  }
-  return out;
-}
-
-const isZero = (a: Uint8Array): boolean => a.every((v) => v === 0);
-
-/** x mod n for any 32-byte x (2^256 < 2n, so one subtraction suffices). */
-export function reduceModN(x: Uint8Array): Uint8Array {
-  return lessThan(x, N_BYTES) ? x : sub(x, N_BYTES);
 }
 
 /**

@@ -8,7 +8,7 @@
 // operations); signing always uses tiny-secp256k1 (it is not on any hot path).
 import { createRequire } from 'node:module';
 import * as ecc from 'tiny-secp256k1';
-import { createHash } from 'node:crypto';
+import { sha256 } from './hash.js';
 import { verifyBip340, type Bip340Primitives } from './bip340.js';
 
 /** The group order n. */
@@ -36,8 +36,6 @@ export interface SecpBackend {
   /** BIP 340 verification against a 32-byte x-only key; false (never a throw) for any malformed input. */
   verifySchnorr(msg: Uint8Array, xOnly: Uint8Array, sig: Uint8Array): boolean;
 }
-
-const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
 
 export const tinyBackend: SecpBackend = {
   name: 'tiny',

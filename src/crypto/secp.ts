@@ -9,6 +9,7 @@ import { sha256 } from './hash.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
 import { PointCache } from './point-cache.js';
+import { isZero, lessThan, N_BYTES } from './scalar.js';
 
 let choice = chooseBackend();
 let be: SecpBackend = choice.backend;
@@ -40,7 +41,6 @@ export type PubKey = Uint8Array & { readonly [pubKeyBrand]: true };
 export type PrivKey = Uint8Array & { readonly [privKeyBrand]: true };
 
 export const CURVE_N = N;
-const N_BYTES = bigIntToBytes(N, 32);
 
 /**
  * Points that passed validation, remembered by content: a served request decodes the same
@@ -150,21 +150,9 @@ function guard<T>(f: () => T): T {
   }
 }
 
-/** True for 32 bytes below n (almost every hash output: the BigInt path is the rare one). */
-function belowN(t: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (t[i] !== N_BYTES[i]) return t[i]! < N_BYTES[i]!;
-  return false;
-}
-
-function isZero(t: Uint8Array): boolean {
-  let d = 0;
-  for (let i = 0; i < t.length; i++) d |= t[i]!;
-  return d === 0;
-}
-
 /** Reduces 32 bytes mod n; zero is rejected (it would make a key vanish). */
 function scalarReduce(t: Uint8Array): Uint8Array {
-  const r = t.length === 32 && belowN(t) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+  const r = t.length === 32 && lessThan(t, N_BYTES) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
   if (isZero(r)) throw new DecodeError('zero scalar');
   return r;
 }
@@ -191,7 +179,7 @@ export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
 }
 
 function scalarReduceAllowZero(t: Uint8Array): Uint8Array {
-  return t.length === 32 && belowN(t) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+  return t.length === 32 && lessThan(t, N_BYTES) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
 }
 
 /** BIP 340 signature over a 32-byte message. `aux` defaults to fresh randomness. */
