@@ -27,13 +27,12 @@ import {
   pubFromPriv,
   randomPrivKey,
   schnorrSign,
-  secpBackend,
-  useSecpBackend,
   schnorrVerify,
   type PrivKey,
   type PubKey,
 } from '../../src/crypto/secp.js';
-import { chooseBackend, selfTest, tinyBackend, type SecpBackendName } from '../../src/crypto/secp-backend.js';
+import { chooseBackend, selfTest, tinyBackend } from '../../src/crypto/secp-backend.js';
+import { ecTest, nativeChoice, startBackend } from './backend-helpers.js';
 import { loadVector, Prng } from './onion-helpers.js';
 
 noble.hashes.sha256 = nobleSha256;
@@ -104,24 +103,7 @@ function pointInput(i: number): Uint8Array {
 
 const nobleValidPub = (b: Uint8Array) => noble.utils.isValidPublicKey(b, true);
 
-// Every EC case runs on each backend this machine can load (the native addon ships
-// prebuilt for linux-x64, darwin-arm64 and win32-x64; elsewhere its cases are skipped).
-const startBackend = secpBackend().name;
-const nativeChoice = chooseBackend({});
-const BACKENDS: SecpBackendName[] = ['tiny', 'native'];
-function ecTest(name: string, f: () => void): void {
-  for (const b of BACKENDS) {
-    const skip = b === 'native' && nativeChoice.backend.name !== 'native' ? `native backend unavailable: ${nativeChoice.reason}` : false;
-    test(`[${b}] ${name}`, { skip }, () => {
-      useSecpBackend(b);
-      try {
-        f();
-      } finally {
-        useSecpBackend(startBackend);
-      }
-    });
-  }
-}
+// Every EC case runs on each backend this machine can load (ecTest, backend-helpers.ts).
 
 test('secp backend: the default is the native addon unless ASYNCPAY_NATIVE_SECP=0 or it cannot load', () => {
   const forcedOff = ['0', 'false', 'off'].includes(process.env.ASYNCPAY_NATIVE_SECP ?? '');
