@@ -19,7 +19,8 @@ import { encodeHopPayload, extraRecord } from '../../src/onion/hop_payload.js';
 import { sameOfferRecords } from '../../src/bolt12/offer-id.js';
 import type { IncomingPayment } from '../sim/external-payments.js';
 import type { BlindedPath } from '../../src/onion/types.js';
-import type { ClnNode } from '../sim/cln-node.js';
+import type { ClnNode, ClnNodeOptions } from '../sim/cln-node.js';
+import { SimNetwork } from '../sim/network.js';
 import type { ExternalNode, Received } from '../sim/external-node.js';
 import { msgOf, REGTEST } from './ldk-actors.js';
 
@@ -213,6 +214,24 @@ export async function pays(p: ClnNode): Promise<any[]> {
 }
 
 export { offerToString };
+
+/**
+ * P (this plugin) — S (an LDK-behaving static invoice server) — R (an LDK-behaving async
+ * recipient whose offer leads to S). The network is pushed on `nets` for the file to close.
+ */
+export async function ldkPayerNetwork(nets: SimNetwork[], payer: ClnNodeOptions = {}) {
+  const net = new SimNetwork();
+  nets.push(net);
+  const p = await net.addClnNode('payer', payer);
+  const sNode = net.addExternalNode('ldk-server');
+  const rNode = net.addExternalNode('ldk-recipient');
+  net.addChannel(p, sNode, { scid: '101x1x0' });
+  net.addChannel(rNode, sNode, { scid: '102x1x0' });
+  const s = new LdkInvoiceServer(sNode);
+  const r = new LdkAsyncRecipient(rNode, sNode, (102n << 40n) | (1n << 16n));
+  const offer = r.makeOffer(s.offerPath);
+  return { net, p, s, r, offer: offerToString(offer) };
+}
 
 /** The payment once it waits for release (asyncpay may return earlier on a loaded machine). */
 export async function waitingForRelease(p: ClnNode, res: { payment_id: string; status: string }): Promise<any> {

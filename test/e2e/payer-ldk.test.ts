@@ -17,26 +17,14 @@ import { createBlindedPath } from '../../src/onion/blinding.js';
 import { incorrectOrUnknownPaymentDetails } from '../../src/onion/failure.js';
 import { SimNetwork } from '../sim/network.js';
 import { logAfter, logCount, until } from './recipient-helpers.js';
-import { LdkAsyncRecipient, LdkInvoiceServer, NOW, offerToString, pays, virtualNodeOf, waitingForRelease } from './payer-helpers.js';
+import { ldkPayerNetwork, type LdkAsyncRecipient, NOW, offerToString, pays, virtualNodeOf, waitingForRelease } from './payer-helpers.js';
 
 const nets: SimNetwork[] = [];
 /** Peers rate-limit onion messages (4/s per peer, as connectd): a burst of test messages is paced like a real sender. */
 const pace = () => new Promise((res) => setTimeout(res, 300));
 after(() => Promise.all(nets.map((n) => n.close())));
 
-async function setup() {
-  const net = new SimNetwork();
-  nets.push(net);
-  const p = await net.addClnNode('payer');
-  const sNode = net.addExternalNode('ldk-server');
-  const rNode = net.addExternalNode('ldk-recipient');
-  net.addChannel(p, sNode, { scid: '101x1x0' });
-  net.addChannel(rNode, sNode, { scid: '102x1x0' });
-  const s = new LdkInvoiceServer(sNode);
-  const r = new LdkAsyncRecipient(rNode, sNode, (102n << 40n) | (1n << 16n));
-  const offer = r.makeOffer(s.offerPath);
-  return { net, p, s, r, offer: offerToString(offer) };
-}
+const setup = () => ldkPayerNetwork(nets);
 
 test('LDK server and recipient: static invoice accepted, held_htlc_available to its held path, paid after release with the exact final payload', async () => {
   const { net, p, s, r, offer } = await setup();
@@ -234,17 +222,8 @@ test('invoice_error abandons the payment (as LDK): asyncpay fails with the reaso
 });
 
 test('no release within asyncpay-payer-release-timeout: the payment fails; a release after that pays nothing', async () => {
-  const net = new SimNetwork();
-  nets.push(net);
-  const p = await net.addClnNode('payer', { pluginOptions: { 'asyncpay-payer-release-timeout': 6 } });
-  const sNode = net.addExternalNode('ldk-server');
-  const rNode = net.addExternalNode('ldk-recipient');
-  net.addChannel(p, sNode, { scid: '101x1x0' });
-  net.addChannel(rNode, sNode, { scid: '102x1x0' });
-  const s = new LdkInvoiceServer(sNode);
-  const r = new LdkAsyncRecipient(rNode, sNode, (102n << 40n) | (1n << 16n));
-  r.makeOffer(s.offerPath);
-  const call = p.cli('asyncpay', { offer: offerToString(r.offer), amount_msat: 5_000, timeout: 30 }).catch((e) => e);
+  const { net, p, s, r, offer } = await ldkPayerNetwork(nets, { pluginOptions: { 'asyncpay-payer-release-timeout': 6 } });
+  const call = p.cli('asyncpay', { offer, amount_msat: 5_000, timeout: 30 }).catch((e) => e);
   const { replyPath } = await s.nextRequest();
   s.reply(replyPath, 'static_invoice', r.staticInvoice().bytes);
   const held = await r.nextHeld();

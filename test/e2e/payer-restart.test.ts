@@ -11,23 +11,14 @@ import { encodeMessage } from '../../src/messages/index.js';
 import { SimNetwork } from '../sim/network.js';
 import type { ClnNode } from '../sim/cln-node.js';
 import { logAfter, logCount, until } from './recipient-helpers.js';
-import { LdkAsyncRecipient, LdkInvoiceServer, offerToString, pays } from './payer-helpers.js';
+import { ldkPayerNetwork, offerToString, pays } from './payer-helpers.js';
 
 const nets: SimNetwork[] = [];
 after(() => Promise.all(nets.map((n) => n.close())));
 
 async function setup(crashAfter: string) {
-  const net = new SimNetwork();
-  nets.push(net);
   const env: Record<string, string> = { ASYNCPAY_DEV_PAYER_CRASH_AFTER: crashAfter };
-  const p = await net.addClnNode('payer', { env });
-  const sNode = net.addExternalNode('ldk-server');
-  const rNode = net.addExternalNode('ldk-recipient');
-  net.addChannel(p, sNode, { scid: '101x1x0' });
-  net.addChannel(rNode, sNode, { scid: '102x1x0' });
-  const s = new LdkInvoiceServer(sNode);
-  const r = new LdkAsyncRecipient(rNode, sNode, (102n << 40n) | (1n << 16n));
-  r.makeOffer(s.offerPath);
+  const { net, p, s, r } = await ldkPayerNetwork(nets, { env });
   return { net, p, s, r, env };
 }
 
