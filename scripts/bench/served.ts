@@ -227,7 +227,7 @@ export async function report(): Promise<Row[]> {
     ...(before ? [{ label: `before (${before}), tiny`, env: { ASYNCPAY_NATIVE_SECP: '0' }, script: `${before}/cln-asyncpay.js` }] : []),
   ];
   const rows = await measureVariants(variants, n);
-  rows.push(await runtimeFloor(Math.min(n, 300)));
+  rows.push(...(await runtimeFloor(Math.min(n, 300), variants.filter((v) => !v.env.ASYNCPAY_NATIVE_SECP))));
   // The real node's payer asked once every ~1.3 s: caches and branch predictors are cold
   // for every request, and the whole-run figure includes 1.3 s of idle timers per request.
   const paced = Number(process.env.ASYNCPAY_BENCH_PACED ?? 25);
@@ -243,22 +243,12 @@ export async function report(): Promise<Row[]> {
  * `onionmessage_forward_fail` for a packet that is not ours (dropped after one check and
  * one debug line), and a command answered from memory (one stdin read, one stdout write).
  * The served request pays one notification and two RPC round trips on top of its work.
+ * Several builds (the "before" one) are measured interleaved in batches, like the served rows.
  */
-async function runtimeFloor(requests: number): Promise<Row> {
-  const x = await realShapeNetwork({});
+export async function runtimeFloor(requests: number, variants: readonly Variant[]): Promise<Row[]> {
+  const xs: RealShapeSetup[] = [];
   try {
-    const pid = x.s.plugin!.pid!;
-    const per = async (f: () => Promise<unknown>): Promise<number> => {
-      for (let i = 0; i < 30; i++) await f();
-      const v: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const c0 = processCpuMs(pid);
-        await f();
-        await sleep(3);
-        v.push(processCpuMs(pid) - c0);
-      }
-      return +pct(v.sort((a, b) => a - b), 0.5).toFixed(3);
-    };
+    for (const v of variants) xs.push(await realShapeNetwork(v.env, v.script));
     const notification = {
       source: `02${'11'.repeat(32)}`,
       incoming: 'ab'.repeat(1366),
@@ -266,19 +256,38 @@ async function runtimeFloor(requests: number): Promise<Row> {
       outgoing: `0201${'cd'.repeat(1366 + 35)}`,
       next_node_id: `03${'33'.repeat(32)}`,
     };
-    const dropped = await per(async () => {
+    const dropNotification = (x: RealShapeSetup) => async () => {
       x.s.plugin!.notify('onionmessage_forward_fail', { onionmessage_forward_fail: notification });
       await sleep(1);
-    });
-    const command = await per(() => x.s.cli('asyncpay-mailbox', {}));
-    return {
-      'runtime floor (native)': 'per message, before any work',
-      'forward_fail notification not for us, ms p50': dropped,
-      'asyncpay-mailbox command, ms p50': command,
-      'notification bytes': JSON.stringify(notification).length,
     };
+    const command = (x: RealShapeSetup) => () => x.s.cli('asyncpay-mailbox', {});
+    const per = async (fs: Array<() => Promise<unknown>>): Promise<number[]> => {
+      for (let i = 0; i < 30; i++) for (const f of fs) await f();
+      const v: number[][] = fs.map(() => []);
+      const batch = 10;
+      for (let first = 0; first < requests; first += batch) {
+        for (let j = 0; j < fs.length; j++) {
+          const pid = xs[j]!.s.plugin!.pid!;
+          for (let i = first; i < Math.min(requests, first + batch); i++) {
+            const c0 = processCpuMs(pid);
+            await fs[j]!();
+            await sleep(3);
+            v[j]!.push(processCpuMs(pid) - c0);
+          }
+        }
+      }
+      return v.map((a) => +pct(a.sort((p, q) => p - q), 0.5).toFixed(3));
+    };
+    const dropped = await per(xs.map(dropNotification));
+    const commands = await per(xs.map(command));
+    return variants.map((v, j) => ({
+      [`runtime floor (${v.label})`]: 'per message, before any work',
+      'forward_fail notification not for us, ms p50': dropped[j]!,
+      'asyncpay-mailbox command, ms p50': commands[j]!,
+      'notification bytes': JSON.stringify(notification).length,
+    }));
   } finally {
-    await x.net.close();
+    for (const x of xs) await x.net.close();
   }
 }
 

@@ -106,6 +106,32 @@ test('hex decoding is strict', () => {
   assert.equal(toHex(fromHex('00FFaa')), '00ffaa');
 });
 
+// fromHex leans on Buffer's lenient decoder (which stops at a bad pair, drops an odd
+// last digit and reads only the low byte of a UTF-16 unit): every way around it is refused.
+test('hex decoding refuses every malformed string, wherever the fault is', () => {
+  const good = Buffer.from(Array.from({ length: 1366 }, (_, i) => (i * 37) & 255)).toString('hex');
+  assert.deepEqual(fromHex(good), new Uint8Array(Buffer.from(good, 'hex')));
+  assert.equal(toHex(fromHex(good.toUpperCase())), good);
+  const got = fromHex(good);
+  assert.ok(!Buffer.isBuffer(got), 'a plain Uint8Array');
+  assert.equal(got.byteOffset, 0);
+  assert.equal(got.buffer.byteLength, got.length, 'owns a whole ArrayBuffer');
+  assert.equal(fromHex('').length, 0);
+  const bad = [
+    'a', 'abc', good + 'a', good.slice(1), // odd lengths
+    'g0', '0g', 'zz', 'ab 0', ' ab0', 'ab\n0', '0x00', '+0', '-1', 'ab\u00000', // bad ASCII in either digit of a pair
+    '\u0161\u0162', // non-ASCII whose low bytes are hex digits ("a", "b")
+    '\u01300a', 'ab\u0130\u0130', '\uff10\uff11', 'ab\u00e0a', '\ud83d\ude00', 'ab\ud800', // non-ASCII, surrogates
+  ];
+  for (const s of bad) assert.throws(() => fromHex(s), DecodeError, JSON.stringify(s));
+  // A fault at every position of a long string.
+  for (let i = 0; i < good.length; i += 97) {
+    for (const c of ['g', ' ', '\u0130', '\u0161']) assert.throws(() => fromHex(good.slice(0, i) + c + good.slice(i + 1)), DecodeError, `${c} at ${i}`);
+  }
+  assert.throws(() => fromHex(good.slice(0, -1) + 'x'), DecodeError);
+  for (const v of [undefined, null, 12, ['ab'], { length: 2 }]) assert.throws(() => fromHex(v as unknown as string), DecodeError);
+});
+
 test('TLV stream fuzz: only DecodeError; accepted streams re-encode byte-identically', () => {
   const seeds = vec.cases.filter((c) => c.valid).map((c) => fromHex(c.stream));
   const r = fuzz(seeds, (b) => {
