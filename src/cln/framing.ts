@@ -75,6 +75,9 @@ export class JsonScanner {
     let start = 0;
     const n = buf.length;
     let i = 0;
+    // Where the next backslash and newline of this chunk are (n: none); -1: not searched yet.
+    let nextBackslash = -1;
+    let nextNewline = -1;
     while (i < n) {
       if (this.junk) {
         // Junk ends at a newline, or where an object starts: a message glued
@@ -121,11 +124,14 @@ export class JsonScanner {
       let inString = this.inString;
       let escaped = this.escaped;
       let lastNewline = this.lastNewline;
+      // Ordinary string bytes walked since the string began (or since its last escape or jump).
+      let run = 0;
       for (; i < n; i++) {
         const b = buf[i]!;
         if (inString) {
           if (escaped) {
             escaped = false;
+            run = 0;
           } else if (b === BACKSLASH) {
             escaped = true;
           } else if (b === QUOTE) {
@@ -133,21 +139,28 @@ export class JsonScanner {
           } else if (b === NL) {
             broken = 'raw newline inside a JSON string (truncated message?)';
             break;
+          } else if (++run === SHORT_STRING) {
+            // An ordinary byte in a string of two or more: long strings (hex onions,
+            // invoices) are most of the bytes, so jump with memchr to the next byte
+            // the rules care about, the first of: the closing quote, a backslash, a
+            // newline. The backslash and newline positions are searched once per
+            // chunk and again only when passed, so each byte is scanned a bounded
+            // number of times whatever the strings hold.
+            if (nextBackslash < i) nextBackslash = indexOrEnd(buf, BACKSLASH, i);
+            if (nextNewline < i) nextNewline = indexOrEnd(buf, NL, i);
+            let stop = indexOrEnd(buf, QUOTE, i);
+            if (nextBackslash < stop) stop = nextBackslash;
+            if (nextNewline < stop) stop = nextNewline;
+            // The loop's i++ lands on `stop` (or ends the chunk inside the string).
+            i = stop - 1;
+            run = 0;
           }
           continue;
         }
         if (b === QUOTE) {
           inString = true;
           lastNewline = false;
-          // Long strings (hex onions, invoices) are most of the bytes: skip
-          // to the closing quote with memchr when the string has no escape
-          // or newline, which would need the byte-by-byte rules.
-          const q = buf.indexOf(QUOTE, i + 1);
-          const end = q === -1 ? n : q;
-          if (end - i > 64) {
-            const body = buf.subarray(i + 1, end);
-            if (body.indexOf(BACKSLASH) === -1 && body.indexOf(NL) === -1) i = end - 1;
-          }
+          run = 0;
         } else if (b === LBRACE || b === LBRACKET) {
           depth++;
           lastNewline = false;
@@ -226,19 +239,23 @@ export class JsonScanner {
   }
 
   private finish(buf: Buffer, start: number, end: number): ScanResult {
-    let bytes: Buffer;
     if (this.parts.length === 0) {
-      bytes = buf.subarray(start, end);
-    } else {
-      this.keep(buf.subarray(start, end));
-      bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsBytes);
+      // The usual case, a message within one read: decoded in place.
+      const text = buf.toString('utf8', start, end);
+      this.reset();
+      return this.parse(text, buf, start, end);
     }
+    this.keep(buf.subarray(start, end));
+    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsBytes);
     this.reset();
-    const text = bytes.toString('utf8');
+    return this.parse(bytes.toString('utf8'), bytes, 0, bytes.length);
+  }
+
+  private parse(text: string, buf: Buffer, start: number, end: number): ScanResult {
     try {
-      return { kind: 'message', value: JSON.parse(text), bytes: bytes.length };
+      return { kind: 'message', value: JSON.parse(text), bytes: end - start };
     } catch (e) {
-      return { kind: 'malformed', reason: `invalid JSON: ${(e as Error).message}`, sample: sampleOf(bytes), bytes: bytes.length };
+      return { kind: 'malformed', reason: `invalid JSON: ${(e as Error).message}`, sample: sampleOf(buf.subarray(start, end)), bytes: end - start };
     }
   }
 
@@ -258,6 +275,15 @@ export class JsonScanner {
     this.escaped = false;
     this.lastNewline = false;
   }
+}
+
+/** Ordinary string bytes walked one by one before jumping with memchr (a call costs more than a short walk). */
+const SHORT_STRING = 16;
+
+/** Position of the next `byte` at or after `from` in `buf`, or buf.length if none. */
+function indexOrEnd(buf: Buffer, byte: number, from: number): number {
+  const k = buf.indexOf(byte, from);
+  return k === -1 ? buf.length : k;
 }
 
 function sampleOf(bytes: Buffer): string {

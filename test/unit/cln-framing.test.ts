@@ -108,6 +108,51 @@ test('framing: a malformed message is reported and skipped; the next one survive
   }
 });
 
+// The scanner walks a string's first bytes one by one, then jumps with memchr to the
+// next quote, backslash or newline: escapes and newlines on either side of that switch,
+// and strings ending right at it, at every read boundary.
+test('framing: escapes and newlines around the scanner\'s jump point in long strings, every split', () => {
+  const hex = 'ab'.repeat(2700);
+  const strings: string[] = [hex];
+  for (const len of [14, 15, 16, 17, 18, 31, 32, 33, 64]) {
+    strings.push('x'.repeat(len));
+    for (const at of [0, 1, 14, 15, 16, 17, len - 1]) {
+      if (at < 0 || at > len) continue;
+      for (const esc of ['"', '\\', '\n', '\u00e9', '😀', '\\"']) strings.push('y'.repeat(at) + esc + 'z'.repeat(len - at));
+    }
+  }
+  const msg = { id: 'scan', s: strings, t: `${hex}"${hex}\\`, u: [hex, '', 'q', hex] };
+  const text = JSON.stringify(msg);
+  const buf = Buffer.from(`${text}\n\n${RAW[1]}\n\n`);
+  const want = [msg, expected[1]];
+  assert.deepEqual(values(feed([buf])), want);
+  // Every split point near the strings' boundaries (all of them is too slow for 30 KB).
+  const cuts = new Set<number>();
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 0x22 || buf[i] === 0x5c) for (let d = -18; d <= 18; d++) cuts.add(Math.min(buf.length, Math.max(0, i + d)));
+  for (const c of cuts) assert.deepEqual(values(feed([buf.subarray(0, c), buf.subarray(c)])), want, `split at ${c}`);
+  const r = new Rand(0x5ca9);
+  for (let round = 0; round < 30; round++) assert.deepEqual(values(feed(randomSplit(r, buf, 200))), want, `random round ${round}`);
+});
+
+test('framing: a raw newline anywhere in a long string is a truncated message; the next message survives', () => {
+  const hex = 'cd'.repeat(1500);
+  for (const at of [0, 1, 15, 16, 17, 40, 1000, hex.length - 1, hex.length]) {
+    // A message cut off inside its long string, then lightningd's next message.
+    const broken = `{"id":"cut","params":{"outgoing":"${hex.slice(0, at)}\n`;
+    const buf = Buffer.from(`${RAW[0]}\n\n${broken}\n${RAW[3]}\n\n`);
+    for (const chunks of [[buf], [buf.subarray(0, 200 + at), buf.subarray(200 + at)], randomSplit(new Rand(at + 1), buf, 97)]) {
+      const got = feed(chunks);
+      assert.deepEqual(
+        got.map((x) => x.kind),
+        ['message', 'malformed', 'message'],
+        `newline at ${at}`,
+      );
+      assert.match((got[1] as { reason: string }).reason, /raw newline inside a JSON string/);
+      assert.deepEqual((got[2] as { value: unknown }).value, expected[3]);
+    }
+  }
+});
+
 test('framing: end() reports an unfinished message', () => {
   const s = new JsonScanner();
   assert.deepEqual(s.push(Buffer.from('{"a":"b')), []);
