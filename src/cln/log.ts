@@ -38,6 +38,8 @@ export function makeLogger(sink: LogSink): LogFunction {
  * split lines ourselves and get one tidy log line each (as pyln does).
  */
 export function logNotifications(level: LogLevel, message: string): Array<{ jsonrpc: '2.0'; method: 'log'; params: { level: LogLevel; message: string } }> {
+  // Nearly every message is one line: no regex, split or map for those.
+  if (message.indexOf('\n') === -1 && message.indexOf('\r') === -1) return [{ jsonrpc: '2.0', method: 'log', params: { level, message } }];
   const lines = message.replace(/\r\n?/g, '\n').split('\n');
   // A trailing newline (console.log adds one) is not an extra empty entry.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();

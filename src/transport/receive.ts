@@ -33,18 +33,23 @@ export class Receiver {
   /** Gets the failed forwards that are not for our virtual node (the mailbox). */
   others: ((payload: Record<string, unknown>) => Promise<unknown>) | undefined;
 
+  /** Compared with every failed forward's next_node_id: hex once, not per notification. */
+  private readonly virtualIdHex: string;
+
   constructor(
     private readonly secrets: NodeSecrets,
     private readonly log: ReceiverLog,
     private readonly handler: InboundHandler,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.virtualIdHex = toHex(secrets.virtualId);
+  }
 
   /** The `onionmessage_forward_fail` notification (payload already unwrapped). */
   async onForwardFail(payload: unknown): Promise<void> {
     const p = payload as Record<string, unknown> | null;
     if (!p || typeof p !== 'object') return this.reject('forward_fail payload is not an object');
-    if (p.next_node_id !== toHex(this.secrets.virtualId)) {
+    if (p.next_node_id !== this.virtualIdHex) {
       this.stats.ignored++;
       await this.others?.(p); // Some other failed forward: not the receiver's to handle.
       return;
