@@ -12,20 +12,18 @@
  *   handled (possible for dynamic plugins) wait until it has;
  * - handlers run concurrently: a slow hook does not hold up the others.
  */
-import { basename, resolve as resolvePath } from 'node:path';
-import {
-  HandlerMismatchError,
-  JSONRPC_INTERNAL_ERROR,
-  JSONRPC_INVALID_REQUEST,
-  JSONRPC_METHOD_NOT_FOUND,
-  RpcError,
-} from './errors.js';
+import { basename } from 'node:path';
+import { runHook, runMethod, runNotification, notificationOrigin, type Answers, type Incoming } from './calls.js';
+import { JSONRPC_INTERNAL_ERROR, JSONRPC_INVALID_REQUEST, JSONRPC_METHOD_NOT_FOUND } from './errors.js';
 import { JsonScanner } from './framing.js';
+import { readInit, runInitHandlers } from './init.js';
 import { LOG_LEVELS, captureStdout, describeError, logNotifications, makeLogger, type LogFunction, type LogLevel } from './log.js';
-import { hookName, loadManifest, parseOptions, usageNames, validateManifest, type Manifest, type OptionValues } from './manifest.js';
-import { isPlainObject, namedParams, unwrapNotification } from './params.js';
+import { loadManifest, validateManifest, type Manifest, type OptionValues } from './manifest.js';
+import { isPlainObject } from './params.js';
 import { MessageWriter } from './output.js';
+import { HandlerRegistry } from './registry.js';
 import { RpcClient } from './rpc.js';
+import { runShutdownHandlers } from './shutdown.js';
 import type {
   Configuration,
   HookHandler,
@@ -44,10 +42,6 @@ import type {
 export type * from './types.js';
 export { unwrapNotification } from './params.js';
 
-const CONTINUE = Object.freeze({ result: 'continue' });
-
-type Incoming = Record<string, unknown> & { method: string };
-
 export class Plugin {
   readonly manifest: Readonly<Manifest>;
   /** `log(level, message)` or `log.info(message)`: `log` notifications to lightningd. */
@@ -55,15 +49,11 @@ export class Plugin {
   /** lightningd's RPC; calls reject with RpcNotReadyError until init. */
   readonly rpc: RpcClient;
 
-  private readonly methods = new Map<string, { handler: MethodHandler<any>; names: string[] }>();
-  private readonly hooks = new Map<string, { handler: HookHandler<any>; fallback: Record<string, unknown>; timeoutMs: number | undefined }>();
-  private readonly subscriptions = new Map<string, NotificationHandler>();
+  private readonly handlers: HandlerRegistry;
   private readonly initHandlers: InitHandler[] = [];
   private readonly shutdownHandlers: ShutdownHandler[] = [];
-  private readonly declaredMethods: Map<string, string[]>;
-  private readonly declaredHooks: Set<string>;
-  private readonly declaredSubscriptions: Set<string>;
-  private readonly declaredNotifications: Set<string>;
+  /** respond/respondRaw/respondError, for the call runners. */
+  private readonly answers: Answers;
 
   private readonly opts: PluginOptions;
   private writer: MessageWriter | undefined;
@@ -86,10 +76,12 @@ export class Plugin {
     const m = typeof manifest === 'string' ? loadManifest(manifest) : validateManifest(structuredClone(manifest));
     this.manifest = m;
     this.opts = options;
-    this.declaredMethods = new Map((m.rpcmethods ?? []).map((x) => [x.name, usageNames(x.usage)]));
-    this.declaredHooks = new Set((m.hooks ?? []).map(hookName));
-    this.declaredSubscriptions = new Set(m.subscriptions ?? []);
-    this.declaredNotifications = new Set((m.notifications ?? []).map((n) => n.method));
+    this.handlers = new HandlerRegistry(m);
+    this.answers = {
+      respond: (id, result) => this.respond(id, result),
+      respondRaw: (id, body, onUnserialisable) => this.respondRaw(id, body, onUnserialisable),
+      respondError: (id, code, message) => this.respondError(id, code, message),
+    };
     this.log = makeLogger((level, message) => this.emitLog(level, message));
     const prefix = options.rpcIdPrefix ?? (basename(process.argv[1] ?? 'plugin').replace(/\.[cm]?js$/, '') || 'plugin');
     this.rpc = new RpcClient({ idPrefix: prefix, log: this.log });
@@ -99,15 +91,13 @@ export class Plugin {
 
   /** Handles the RPC method `name` (declared in the manifest's `rpcmethods`). */
   method<P = Params>(name: string, handler: MethodHandler<P>): this {
-    if (this.methods.has(name)) throw new Error(`method ${name} already has a handler`);
-    this.methods.set(name, { handler, names: this.declaredMethods.get(name) ?? [] });
+    this.handlers.addMethod(name, handler);
     return this;
   }
 
   /** Handles the hook `name` (declared in the manifest's `hooks`). */
   hook<P = Params>(name: string, handler: HookHandler<P>, options: HookOptions = {}): this {
-    if (this.hooks.has(name)) throw new Error(`hook ${name} already has a handler`);
-    this.hooks.set(name, { handler, fallback: options.fallback ?? CONTINUE, timeoutMs: options.timeoutMs });
+    this.handlers.addHook(name, handler, options);
     return this;
   }
 
@@ -116,8 +106,7 @@ export class Plugin {
    * handler gets the payload unwrapped from lightningd's `{"<topic>": {...}}`.
    */
   subscribe<P = any>(topic: string, handler: NotificationHandler<P>): this {
-    if (this.subscriptions.has(topic)) throw new Error(`subscription ${topic} already has a handler`);
-    this.subscriptions.set(topic, handler as NotificationHandler);
+    this.handlers.addSubscription(topic, handler as NotificationHandler);
     return this;
   }
 
@@ -167,7 +156,7 @@ export class Plugin {
    * notifications and that pyln subscribers expect.
    */
   notify(topic: string, payload: unknown): void {
-    if (!this.declaredNotifications.has(topic)) {
+    if (!this.handlers.declaredNotifications.has(topic)) {
       // lightningd would drop it with an "unusual" log; fail where the bug is.
       throw new Error(`notification topic "${topic}" is not declared in the manifest`);
     }
@@ -181,18 +170,7 @@ export class Plugin {
    * handler is declared. Throws HandlerMismatchError listing all problems.
    */
   checkHandlers(): void {
-    const problems: string[] = [];
-    const compare = (kind: string, declared: Iterable<string>, registered: Iterable<string>, optional: ReadonlySet<string> = new Set()): void => {
-      const d = new Set(declared);
-      const r = new Set(registered);
-      for (const x of d) if (!r.has(x) && !optional.has(x)) problems.push(`${kind} "${x}" is declared in the manifest but has no handler`);
-      for (const x of r) if (!d.has(x)) problems.push(`${kind} "${x}" has a handler but is not declared in the manifest`);
-    };
-    compare('rpcmethod', this.declaredMethods.keys(), this.methods.keys());
-    compare('hook', this.declaredHooks, this.hooks.keys());
-    // `shutdown` is handled by the runtime itself (onShutdown, then exit).
-    compare('subscription', this.declaredSubscriptions, this.subscriptions.keys(), new Set(['shutdown']));
-    if (problems.length > 0) throw new HandlerMismatchError(problems);
+    this.handlers.check();
   }
 
   /**
@@ -278,14 +256,14 @@ export class Plugin {
       void this.handleNotification(msg);
       return;
     }
-    const hook = this.hooks.get(msg.method);
+    const hook = this.handlers.hooks.get(msg.method);
     if (hook) {
-      void this.handleHook(msg, hook.handler, hook.fallback, hook.timeoutMs);
+      void runHook(this.answers, this.log, msg, hook, this.context(msg));
       return;
     }
-    const method = this.methods.get(msg.method);
+    const method = this.handlers.methods.get(msg.method);
     if (method) {
-      void this.handleMethod(msg, method.handler, method.names);
+      void runMethod(this.answers, this.log, msg, method, this.context(msg));
       return;
     }
     this.respondError(msg.id as JsonRpcId, JSONRPC_METHOD_NOT_FOUND, `unknown method "${msg.method}"`);
@@ -304,29 +282,12 @@ export class Plugin {
       return;
     }
     this.initState = 'running';
-    const params = isPlainObject(msg.params) ? msg.params : {};
-    const configuration = (isPlainObject(params.configuration) ? params.configuration : {}) as Configuration;
-    let disable: string | undefined;
-    const { values, errors } = parseOptions(this.manifest.options ?? [], params.options);
-    if (errors.length > 0) disable = `bad options: ${errors.join('; ')}`;
-    this.optionValues = values;
-    this.config = configuration;
-    if (typeof configuration['lightning-dir'] === 'string' && typeof configuration['rpc-file'] === 'string') {
-      // resolve (not join): rpc-file may be absolute.
-      this.rpc.configure(resolvePath(configuration['lightning-dir'], configuration['rpc-file']));
-    } else {
-      this.log.unusual('init has no lightning-dir/rpc-file: lightningd RPC unavailable');
-    }
-    for (const h of this.initHandlers) {
-      if (disable !== undefined) break;
-      try {
-        const r = await h(values, configuration, this);
-        if (isPlainObject(r) && typeof r.disable === 'string') disable = r.disable;
-      } catch (e) {
-        disable = `init failed: ${describeError(e)}`;
-        this.log.debug(`init handler stack: ${(e as Error)?.stack ?? ''}`);
-      }
-    }
+    const init = readInit(this.manifest.options ?? [], msg.params);
+    this.optionValues = init.values;
+    this.config = init.configuration;
+    if (init.rpcSocket !== undefined) this.rpc.configure(init.rpcSocket);
+    else this.log.unusual('init has no lightning-dir/rpc-file: lightningd RPC unavailable');
+    const disable = await runInitHandlers(this.initHandlers, init, this, this.log);
     if (disable !== undefined) {
       // lightningd kills a plugin that answers init with `disable`, cleanly,
       // without failing startup; an error answer would be treated as fatal.
@@ -344,7 +305,7 @@ export class Plugin {
 
   private answerWhileDisabled(msg: Incoming): void {
     if (msg.id === undefined || msg.id === null) return;
-    const hook = this.hooks.get(msg.method);
+    const hook = this.handlers.hooks.get(msg.method);
     if (hook) this.respond(msg.id as JsonRpcId, hook.fallback);
     else this.respondError(msg.id as JsonRpcId, JSONRPC_INTERNAL_ERROR, 'plugin is disabled');
   }
@@ -353,94 +314,17 @@ export class Plugin {
     return { id: msg.id as JsonRpcId, method: msg.method, request: msg, plugin: this, rpc: this.rpc, log: this.log };
   }
 
-  private async handleHook(msg: Incoming, handler: HookHandler<any>, fallback: Record<string, unknown>, timeoutMs: number | undefined): Promise<void> {
-    const id = msg.id as JsonRpcId;
-    // The one place a hook gets answered; `answered` makes it exactly once
-    // even when a timeout and a late handler race.
-    let answered = false;
-    const answer = (body: Record<string, unknown>): void => {
-      if (answered) return;
-      answered = true;
-      try {
-        this.respond(id, body);
-      } catch (e) {
-        // Unserialisable answer (BigInt, cycle): still answer.
-        this.log.broken(`hook ${msg.method}: cannot serialise the answer (${describeError(e)}); answering ${JSON.stringify(fallback)}`);
-        this.respond(id, fallback);
-      }
-    };
-    let timer: NodeJS.Timeout | undefined;
-    if (timeoutMs !== undefined && timeoutMs > 0) {
-      timer = setTimeout(() => {
-        this.log.unusual(`hook ${msg.method} (id ${JSON.stringify(id)}) still running after ${timeoutMs} ms; answering ${JSON.stringify(fallback)}`);
-        answer(fallback);
-      }, timeoutMs);
-    }
-    let body: Record<string, unknown>;
-    try {
-      const r = await handler(isPlainObject(msg.params) ? msg.params : {}, this.context(msg));
-      if (r === undefined) body = CONTINUE;
-      else if (typeof r === 'string') body = { result: r };
-      else if (isPlainObject(r)) body = r;
-      else throw new TypeError(`hook handler returned ${JSON.stringify(r)}, not an object or string`);
-    } catch (e) {
-      this.log.broken(`hook ${msg.method} (id ${JSON.stringify(id)}) failed, answering ${JSON.stringify(fallback)}: ${describeError(e)}`);
-      if (e instanceof Error && e.stack) this.log.debug(e.stack);
-      body = fallback;
-    }
-    clearTimeout(timer);
-    if (answered) {
-      this.log.debug(`hook ${msg.method} (id ${JSON.stringify(id)}) finished after its timeout; result dropped`);
-      return;
-    }
-    answer(body);
-  }
-
-  private async handleMethod(msg: Incoming, handler: MethodHandler<any>, names: string[]): Promise<void> {
-    const id = msg.id as JsonRpcId;
-    let result: unknown;
-    try {
-      const params = namedParams(msg.method, msg.params, names);
-      result = await handler(params, this.context(msg));
-    } catch (e) {
-      if (e instanceof RpcError) {
-        this.respondRaw(id, { error: e.toJSON() }, () => this.respondError(id, e.code, e.message));
-      } else {
-        this.log.unusual(`method ${msg.method} failed: ${describeError(e)}`);
-        if (e instanceof Error && e.stack) this.log.debug(e.stack);
-        this.respondError(id, JSONRPC_INTERNAL_ERROR, e instanceof Error ? e.message : describeError(e));
-      }
-      return;
-    }
-    this.respondRaw(id, { result: result === undefined ? {} : result }, (e) =>
-      this.respondError(id, JSONRPC_INTERNAL_ERROR, `${msg.method}: result is not JSON-serialisable: ${describeError(e)}`),
-    );
-  }
-
   private async handleNotification(msg: Incoming): Promise<void> {
     const topic = msg.method;
-    const handler = this.subscriptions.get(topic) ?? (this.declaredSubscriptions.has('*') ? this.subscriptions.get('*') : undefined);
-    const isShutdown = topic === 'shutdown' && this.declaredSubscriptions.has('shutdown');
+    const handler = this.handlers.subscription(topic);
+    const isShutdown = topic === 'shutdown' && this.handlers.declaredSubscriptions.has('shutdown');
     if (!handler && !isShutdown) {
       this.log.debug(`no handler for notification ${topic}; ignored`);
       return;
     }
     if (handler) {
-      const raw = msg.params;
-      const ctx: NotificationContext = {
-        topic,
-        origin: typeof msg.origin === 'string' ? msg.origin : isPlainObject(raw) && typeof raw.origin === 'string' ? raw.origin : undefined,
-        raw,
-        plugin: this,
-        rpc: this.rpc,
-        log: this.log,
-      };
-      try {
-        await handler(unwrapNotification(topic, raw), ctx);
-      } catch (e) {
-        this.log.broken(`notification handler for ${topic} failed: ${describeError(e)}`);
-        if (e instanceof Error && e.stack) this.log.debug(e.stack);
-      }
+      const ctx: NotificationContext = { topic, origin: notificationOrigin(msg), raw: msg.params, plugin: this, rpc: this.rpc, log: this.log };
+      await runNotification(this.log, handler, msg, ctx);
     }
     if (isShutdown) await this.shutdown('lightningd sent shutdown');
   }
@@ -456,25 +340,7 @@ export class Plugin {
   private shutdown(reason: string): Promise<void> {
     if (this.shuttingDown) return this.shuttingDown;
     this.shuttingDown = (async () => {
-      const timeoutMs = this.opts.shutdownTimeoutMs ?? 10_000;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          this.log.unusual(`shutdown handlers still running after ${timeoutMs} ms; exiting anyway`);
-          resolve();
-        }, timeoutMs);
-      });
-      const handlers = (async () => {
-        for (const h of this.shutdownHandlers) {
-          try {
-            await h(reason);
-          } catch (e) {
-            this.log.broken(`shutdown handler failed: ${describeError(e)}`);
-          }
-        }
-      })();
-      await Promise.race([handlers, timeout]);
-      clearTimeout(timer);
+      await runShutdownHandlers(this.shutdownHandlers, reason, this.opts.shutdownTimeoutMs ?? 10_000, this.log);
       this.rpc.close();
       await this.writer?.flush();
       this.restoreStdout?.();
