@@ -4,6 +4,8 @@
  * drives it: request written to the child's stdin, answer read from its
  * stdout. Measures framing, dispatch and the pipe hop, not any handler work.
  */
+import { PassThrough, Writable } from 'node:stream';
+import { Plugin } from '../../src/cln/plugin.js';
 import { PluginProcess } from '../../test/helpers/cln-driver.js';
 
 let plugin: PluginProcess | undefined;
@@ -11,6 +13,44 @@ let n = 0;
 
 /** A realistic hook payload: the size of an onion_message_recv with an invoice_request (~1 KB). */
 const PARAMS = { onion_message: { invoice_request: 'ab'.repeat(250), reply_blindedpath: { first_node_id: '02'.padEnd(66, 'c'), hops: [] }, unknown_fields: [] } };
+
+/**
+ * The runtime in-process, with no pipe and no process wake-up: what its own JavaScript
+ * costs per message (framing, parsing, dispatch, one debug log line written as a `log`
+ * notification), for lightningd's 5.8 KB `onionmessage_forward_fail` notification.
+ */
+let inProcess: { stdin: PassThrough; seen: () => number } | undefined;
+const FORWARD_FAIL = Buffer.from(
+  `${JSON.stringify({
+    jsonrpc: '2.0',
+    method: 'onionmessage_forward_fail',
+    params: {
+      onionmessage_forward_fail: {
+        source: `02${'11'.repeat(32)}`,
+        incoming: 'ab'.repeat(1366),
+        path_key: `02${'22'.repeat(32)}`,
+        outgoing: `0201${'cd'.repeat(1366 + 35)}`,
+        next_node_id: `03${'33'.repeat(32)}`,
+      },
+    },
+  })}\n\n`,
+);
+
+async function inProcessPlugin(): Promise<{ stdin: PassThrough; seen: () => number }> {
+  const stdin = new PassThrough();
+  const stdout = new Writable({ write: (_c, _e, cb) => cb() });
+  const p = new Plugin({ options: [], rpcmethods: [], subscriptions: ['onionmessage_forward_fail'], dynamic: true }, { stdin, stdout, exit: () => {} });
+  let seen = 0;
+  p.subscribe('onionmessage_forward_fail', (payload: { next_node_id?: unknown }, ctx) => {
+    seen++;
+    ctx.log.debug(`mailbox: next hop ${String(payload.next_node_id).slice(0, 8)}… is not a channel peer`);
+  });
+  await p.start();
+  // (Fed with emit('data'): what the stdin stream hands the runtime, without the stream's own buffering.)
+  stdin.emit('data', Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'init', params: { options: {}, configuration: {} } })}\n\n`));
+  await p.whenInitialized();
+  return { stdin, seen: () => seen };
+}
 
 export async function setup(): Promise<void> {
   if (plugin) return;
@@ -25,6 +65,16 @@ export async function teardown(): Promise<void> {
 }
 
 export const cases: { name: string; run: () => void | Promise<void> }[] = [
+  {
+    name: '5.8 KB forward_fail notification through the runtime, in-process (no pipe, no wake-up)',
+    run: async () => {
+      inProcess ??= await inProcessPlugin();
+      const before = inProcess.seen();
+      inProcess.stdin.emit('data', FORWARD_FAIL);
+      // The handler runs a few microtasks later.
+      while (inProcess.seen() === before) await Promise.resolve();
+    },
+  },
   {
     name: 'hook round trip through the runtime',
     run: async () => {
