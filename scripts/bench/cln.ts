@@ -7,6 +7,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { Plugin } from '../../src/cln/plugin.js';
 import { PluginProcess } from '../../test/helpers/cln-driver.js';
+import { processCpuMs } from './served.js';
 
 let plugin: PluginProcess | undefined;
 let n = 0;
@@ -110,5 +111,32 @@ export async function report(): Promise<Array<Record<string, string | number>>> 
     plugin!.messages.length = 0;
     rows.push({ 'hook calls in flight': inFlight, calls: total, 'calls/s': Math.round(total / s) });
   }
+  rows.push(await wakeUpCost());
   return rows;
+}
+
+/**
+ * The plugin process's CPU for one hook round trip, back to back and after 3 ms of idle
+ * (as every message of the served row is measured): the difference is the cost of
+ * waking an idle process on this machine, which no change to the runtime's JavaScript
+ * touches. It is most of the served row's "runtime floor".
+ */
+async function wakeUpCost(): Promise<Record<string, string | number>> {
+  const pid = plugin!.child.pid!;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const p50 = async (idleMs: number): Promise<number> => {
+    const v: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const c0 = processCpuMs(pid);
+      await plugin!.request('onion_message_recv', PARAMS, `bench/wake#${idleMs}-${i}`);
+      if (idleMs) await sleep(idleMs);
+      v.push(processCpuMs(pid) - c0);
+      plugin!.messages.length = 0;
+    }
+    return +v.sort((a, b) => a - b)[500]!.toFixed(3);
+  };
+  await p50(0);
+  const hot = await p50(0);
+  const idle = await p50(3);
+  return { 'hook round trip, plugin CPU ms p50': `back to back ${hot}`, 'after 3 ms idle': idle, 'wake-up share': +(idle - hot).toFixed(3) };
 }
