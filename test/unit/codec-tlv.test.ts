@@ -122,11 +122,12 @@ test('hex decoding refuses every malformed string, wherever the fault is', () =>
     'g0', '0g', 'zz', 'ab 0', ' ab0', 'ab\n0', '0x00', '+0', '-1', 'ab\u00000', // bad ASCII in either digit of a pair
     '\u0161\u0162', // non-ASCII whose low bytes are hex digits ("a", "b")
     '\u01300a', 'ab\u0130\u0130', '\uff10\uff11', 'ab\u00e0a', '\ud83d\ude00', 'ab\ud800', // non-ASCII, surrogates
+    '\ud830\ud831', // lone surrogates whose low bytes are "0" and "1": Buffer decodes 0x01
   ];
   for (const s of bad) assert.throws(() => fromHex(s), DecodeError, JSON.stringify(s));
   // A fault at every position of a long string.
   for (let i = 0; i < good.length; i += 97) {
-    for (const c of ['g', ' ', '\u0130', '\u0161']) assert.throws(() => fromHex(good.slice(0, i) + c + good.slice(i + 1)), DecodeError, `${c} at ${i}`);
+    for (const c of ['g', ' ', '\u0130', '\u0161', '\ud830']) assert.throws(() => fromHex(good.slice(0, i) + c + good.slice(i + 1)), DecodeError, `${c} at ${i}`);
   }
   assert.throws(() => fromHex(good.slice(0, -1) + 'x'), DecodeError);
   for (const v of [undefined, null, 12, ['ab'], { length: 2 }]) assert.throws(() => fromHex(v as unknown as string), DecodeError);
