@@ -6,14 +6,14 @@ import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
 import { parseTlvStream, rejectUnknownEven } from '../codec/tlv.js';
 import { aeadDecrypt } from '../crypto/chacha.js';
-import { deriveKey } from '../crypto/hash.js';
-import { asPubKey, ecdh, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
-import { blindedPrivKey, blindHops, createBlindedPath, nextPathKey } from './blinding.js';
+import { asPubKey, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
+import { blindHops, createBlindedPath } from './blinding.js';
 import { decodeEncryptedData } from './encrypted_data.js';
 import { decodeOnionMsgTlv, encodeOnionMsgTlv, type OnionMsgTlv } from './onionmsg_tlv.js';
 import { buildSphinxPacket, chooseOnionMessagePayloadSize, peelSphinxPacket } from './sphinx.js';
 import type { SelfHopBlinding } from './self_hop.js';
 import { FirstHopSessions } from './first_hop_sessions.js';
+import { hopSecrets, type HopSecretCache } from './hop_secrets.js';
 import type { BlindedHop, BlindedPath, EncryptedData } from './types.js';
 
 /** Peer message type 513. */
@@ -185,13 +185,13 @@ export type PeeledOnionMessage =
  * - a forwarding hop holds only type 4, no `path_id`, and `next_node_id` or `short_channel_id`;
  * - a final hop holds at most one message type ≥ 64 and no unknown even type.
  */
-export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet: Uint8Array): PeeledOnionMessage {
+export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet: Uint8Array, cache?: HopSecretCache): PeeledOnionMessage {
   const E = asPubKey(pathKey);
-  const ssBlinding = ecdh(nodePriv, E);
-  const layer = peelSphinxPacket(blindedPrivKey(nodePriv, ssBlinding), packet);
+  const hop = cache ? cache.get(nodePriv, E) : hopSecrets(nodePriv, E);
+  const layer = peelSphinxPacket(hop.blindedPriv, packet);
   const onionmsg = decodeOnionMsgTlv(layer.payload);
   if (onionmsg.encryptedRecipientData === undefined) throw new DecodeError('onion message: missing encrypted_recipient_data');
-  const encryptedData = decodeEncryptedData(aeadDecrypt(deriveKey('rho', ssBlinding), onionmsg.encryptedRecipientData));
+  const encryptedData = decodeEncryptedData(aeadDecrypt(hop.rho, onionmsg.encryptedRecipientData));
   if (encryptedData.allowedFeatures?.some((x) => x !== 0)) throw new DecodeError('onion message: allowed_features has unknown bits');
 
   if (layer.isFinal) return { kind: 'final', onionmsg, encryptedData };
@@ -207,7 +207,7 @@ export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet:
   return {
     kind: 'forward',
     next,
-    nextPathKey: encryptedData.nextPathKeyOverride ?? nextPathKey(E, ssBlinding),
+    nextPathKey: encryptedData.nextPathKeyOverride ?? hop.nextPathKey,
     nextPacket: layer.nextPacket!,
     encryptedData,
   };
