@@ -30,15 +30,9 @@ import {
   type BlindedPath,
 } from '../../src/onion/index.js';
 import { ecTest } from './backend-helpers.js';
+import { randomNode } from './onion-helpers.js';
 
-interface Node {
-  priv: PrivKey;
-  id: PubKey;
-}
-const mk = (): Node => {
-  const priv = randomPrivKey();
-  return { priv, id: pubFromPriv(priv) };
-};
+const mk = randomNode;
 const us = mk();
 const c = mk();
 const d = mk();

@@ -17,15 +17,9 @@ import {
   peelOnionMessage,
 } from '../../src/onion/index.js';
 import { ecTest } from './backend-helpers.js';
+import { randomNode } from './onion-helpers.js';
 
-interface Node {
-  priv: PrivKey;
-  id: PubKey;
-}
-const mk = (): Node => {
-  const priv = randomPrivKey();
-  return { priv, id: pubFromPriv(priv) };
-};
+const mk = randomNode;
 
 ecTest('hop secrets: the same as computed directly, next path key included', () => {
   const v = mk();
