@@ -13,11 +13,13 @@ export function ownBytes(b: Buffer): Uint8Array {
 }
 
 /**
- * Inputs of at most this many bytes (after any cached prefix) hash in JS. Measured
- * (scripts/bench/crypto.ts): JS costs ~0.3 µs per 64-byte block, OpenSSL ~0.9 µs per
- * call plus the GC's share of its Buffer, so JS wins up to ~4 blocks.
+ * Inputs of at most this many bytes hash in JS (two blocks once padded). Measured on
+ * this project's machine: JS ~0.3 µs per 64-byte block, OpenSSL ~0.7–0.9 µs per call
+ * plus ~0.1 µs of GC for its Buffer: JS wins for one block, ties at two, loses beyond.
+ * After a cached 64-byte prefix (tags), OpenSSL would also hash the prefix: one block more.
  */
-export const JS_MAX = 183;
+export const JS_MAX = 119;
+const JS_MAX_AFTER_PREFIX = JS_MAX + 64;
 
 const { createHash } = nodeCrypto;
 // One-shot `crypto.hash` (Node ≥ 20.12) makes no Hash object (a C++ object the GC must finalise).
@@ -156,7 +158,7 @@ export function namedTag(tag: string): Tag {
 export function taggedHashWith(t: Tag, parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
-  if (n > JS_MAX) return nativeSha256([t.prefix, ...parts]);
+  if (n > JS_MAX_AFTER_PREFIX) return nativeSha256([t.prefix, ...parts]);
   js.start(t.mid);
   for (const p of parts) js.update(p);
   return js.digest();
@@ -164,7 +166,7 @@ export function taggedHashWith(t: Tag, parts: readonly Uint8Array[]): Uint8Array
 
 /** Tagged hash of a ‖ b under a prepared tag (a merkle branch), without an array of parts. */
 export function taggedHashPair(t: Tag, a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length + b.length > JS_MAX) return nativeSha256([t.prefix, a, b]);
+  if (a.length + b.length > JS_MAX_AFTER_PREFIX) return nativeSha256([t.prefix, a, b]);
   js.start(t.mid);
   js.update(a);
   js.update(b);

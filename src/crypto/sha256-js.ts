@@ -45,9 +45,9 @@ function compress(s: Int32Array, b: Uint8Array, off: number): void {
   let a = s[0]!, bb = s[1]!, c = s[2]!, d = s[3]!, e = s[4]!, f = s[5]!, g = s[6]!, h = s[7]!;
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
+    const t1 = (h + S1 + (g ^ (e & (f ^ g))) + K[i]! + W[i]!) | 0; // Ch(e, f, g)
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const t2 = (S0 + ((a & bb) ^ (a & c) ^ (bb & c))) | 0;
+    const t2 = (S0 + ((a & bb) | (c & (a | bb)))) | 0; // Maj(a, b, c)
     h = g;
     g = f;
     f = e;
