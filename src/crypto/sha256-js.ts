@@ -101,16 +101,6 @@ export function update(p: Uint8Array): void {
   while (i < n) BLOCK[used++] = p[i++]!;
 }
 
-/** Absorbs one byte (a BigSize or a prefix byte without making an array for it). */
-export function updateByte(v: number): void {
-  total++;
-  BLOCK[used++] = v;
-  if (used === 64) {
-    compress(S, BLOCK, 0);
-    used = 0;
-  }
-}
-
 /** Pads and finishes the hash in progress, writing the 32-byte digest into out[at…]. */
 export function digestInto(out: Uint8Array, at = 0): Uint8Array {
   BLOCK[used++] = 0x80;
