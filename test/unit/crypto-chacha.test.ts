@@ -1,12 +1,14 @@
-// ChaCha20 and ChaCha20-Poly1305 on both sides of the JS/OpenSSL thresholds (chacha.ts),
+// ChaCha20, Poly1305 and ChaCha20-Poly1305 on both sides of the JS/OpenSSL thresholds (chacha.ts),
 // against @noble/ciphers: lengths around CHACHA_JS_MAX and AEAD_JS_MAX, keystream offsets
 // inside a block, unaligned and aligned input views, tampering, and inputs left untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chacha20 as nobleChacha20, chacha20poly1305 as nobleAead } from '@noble/ciphers/chacha.js';
-import { toHex } from '../../src/codec/bytes.js';
+import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
+import { fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
 import { DecodeError } from '../../src/codec/errors.js';
 import { AEAD_JS_MAX, aeadDecrypt, aeadEncrypt, CHACHA_JS_MAX, chacha20Stream, chacha20StreamAt, chacha20Xor } from '../../src/crypto/chacha.js';
+import { poly1305 } from '../../src/crypto/poly1305.js';
 import { Prng } from './onion-helpers.js';
 
 const rng = new Prng(1617);
@@ -95,4 +97,29 @@ test('AEAD: every flipped bit of ciphertext or tag, a wrong AAD, nonce or key, a
     assert.throws(() => aeadDecrypt(key, ct.subarray(0, 15), nonce, aad), DecodeError);
     assert.throws(() => aeadEncrypt(key.subarray(0, 16), new Uint8Array(len)), RangeError);
   }
+});
+
+test('Poly1305: RFC 8439 §2.5.2 and the A.3 edge vectors (h near p, carries out of every limb), and @noble/ciphers on random inputs', () => {
+  const key = fromHex('85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b');
+  assert.equal(toHex(poly1305(key, utf8('Cryptographic Forum Research Group'))), 'a8061dc1305136c6c22b8baf0c0127a9');
+  const z = (n: number) => '00'.repeat(n);
+  const edge: Array<[string, string, string, string]> = [
+    ['02' + z(15), z(16), 'ff'.repeat(16), '03' + z(15)],
+    ['02' + z(15), 'ff'.repeat(16), '02' + z(15), '03' + z(15)],
+    ['01' + z(15), z(16), 'ff'.repeat(16) + 'f0' + 'ff'.repeat(15) + '11' + z(15), '05' + z(15)],
+    ['01' + z(15), z(16), 'ff'.repeat(16) + 'fb' + 'fe'.repeat(15) + '01'.repeat(16), z(16)],
+    ['02' + z(15), z(16), 'fd' + 'ff'.repeat(15), 'fa' + 'ff'.repeat(15)],
+    ['01' + z(7) + '04' + z(7), z(16), 'e33594d7505e43b9' + z(8) + '3394d7505e4379cd01' + z(7) + z(16) + '01' + z(15), '14' + z(7) + '55' + z(7)],
+    ['01' + z(7) + '04' + z(7), z(16), 'e33594d7505e43b9' + z(8) + '3394d7505e4379cd01' + z(7) + z(16), '13' + z(15)],
+  ];
+  for (const [r, s, m, tag] of edge) assert.equal(toHex(poly1305(fromHex(r + s), fromHex(m))), tag, `r ${r} msg ${m}`);
+  for (let i = 0; i < 3000; i++) {
+    const k = rng.bytes(32);
+    const m = rng.bytes(i % 300);
+    // All-ones keys and messages push every limb to its bound.
+    if (i % 5 === 0) m.fill(0xff);
+    if (i % 7 === 0) k.fill(0xff);
+    assert.equal(toHex(poly1305(k, m)), toHex(noblePoly1305(m, k)), `random ${i}`);
+  }
+  assert.throws(() => poly1305(new Uint8Array(31), new Uint8Array(1)), RangeError);
 });
