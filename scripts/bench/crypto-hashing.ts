@@ -76,7 +76,7 @@ const pairs: Pair[] = [
   { what: "taggedHash('LnBranch', 32 B, 32 B)", before: () => old.tagged('LnBranch', h32a, h32b), after: () => taggedHash('LnBranch', h32a, h32b) },
   { what: 'merkleRoot, 10-record invoice_request', before: () => old.merkleRoot(invreq), after: () => merkleRoot(invreq) },
   { what: 'ChaCha20 keystream, 121 B at offset 1179', before: () => old.chachaXor(key32, new Uint8Array(1179 + 121)).subarray(1179), after: () => chacha20StreamAt(key32, 1179, 121) },
-  { what: 'ChaCha20 xor, 1300 B packet', before: () => old.chachaXor(key32, packet), after: () => chacha20Xor(key32, packet) },
+  { what: 'ChaCha20 xor, 1300 B packet (OpenSSL both times: a control row)', before: () => old.chachaXor(key32, packet), after: () => chacha20Xor(key32, packet) },
   { what: 'AEAD encrypt, 70 B', before: () => old.aeadEncrypt(key32, data70), after: () => aeadEncrypt(key32, data70) },
   { what: 'AEAD decrypt, 86 B', before: () => old.aeadDecrypt(key32, ct86), after: () => aeadDecrypt(key32, ct86) },
 ];

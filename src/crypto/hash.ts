@@ -18,8 +18,8 @@ export function ownBytes(b: Buffer): Uint8Array {
  * plus ~0.1 µs of GC for its Buffer: JS wins for one block, ties at two, loses beyond.
  * After a cached 64-byte prefix (tags), OpenSSL would also hash the prefix: one block more.
  */
-export const JS_MAX = 119;
-const JS_MAX_AFTER_PREFIX = JS_MAX + 64;
+export const SHA256_JS_MAX = 119;
+const SHA256_JS_MAX_AFTER_PREFIX = SHA256_JS_MAX + 64;
 
 const { createHash } = nodeCrypto;
 // One-shot `crypto.hash` (Node ≥ 20.12) makes no Hash object (a C++ object the GC must finalise).
@@ -40,7 +40,7 @@ function nativeSha256(parts: readonly Uint8Array[]): Uint8Array {
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
-  if (n > JS_MAX) return nativeSha256(parts);
+  if (n > SHA256_JS_MAX) return nativeSha256(parts);
   js.start(js.IV);
   for (const p of parts) js.update(p);
   return js.digest();
@@ -80,7 +80,7 @@ export function hmacSha256(key: Uint8Array, msg: Uint8Array, ...more: Uint8Array
   let n = msg.length;
   for (const m of more) n += m.length;
   let inner: Uint8Array;
-  if (n > JS_MAX) inner = innerNative(key, msg, more, n);
+  if (n > SHA256_JS_MAX) inner = innerNative(key, msg, more, n);
   else {
     padKey(key, 0x36);
     js.start(js.IV);
@@ -158,7 +158,7 @@ export function namedTag(tag: string): Tag {
 export function taggedHashWith(t: Tag, parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
-  if (n > JS_MAX_AFTER_PREFIX) return nativeSha256([t.prefix, ...parts]);
+  if (n > SHA256_JS_MAX_AFTER_PREFIX) return nativeSha256([t.prefix, ...parts]);
   js.start(t.mid);
   for (const p of parts) js.update(p);
   return js.digest();
@@ -166,7 +166,7 @@ export function taggedHashWith(t: Tag, parts: readonly Uint8Array[]): Uint8Array
 
 /** Tagged hash of a ‖ b under a prepared tag (a merkle branch), without an array of parts. */
 export function taggedHashPair(t: Tag, a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length + b.length > JS_MAX_AFTER_PREFIX) return nativeSha256([t.prefix, a, b]);
+  if (a.length + b.length > SHA256_JS_MAX_AFTER_PREFIX) return nativeSha256([t.prefix, a, b]);
   js.start(t.mid);
   js.update(a);
   js.update(b);
