@@ -118,7 +118,7 @@ export function aeadDecrypt(key: Uint8Array, ciphertext: Uint8Array, nonce: Uint
     if (aad) d.setAAD(aad, { plaintextLength: n });
     const out = d.update(body);
     d.final(); // throws on a bad tag
-    return new Uint8Array(out);
+    return ownBytes(out);
   } catch {
     throw new DecodeError('aead: authentication failed');
   }
