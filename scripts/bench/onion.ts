@@ -2,7 +2,7 @@
 // once, so each case times only the operation named.
 import { asPrivKey, ecdh, pubFromPriv, type PrivKey } from '../../src/crypto/secp.js';
 import { perBackend } from './backends.js';
-import { buildOnionMessageToBlindedPath, buildOnionMessageToRoute, createBlindedPath, peelOnionMessage, SelfHopBlinding } from '../../src/onion/index.js';
+import { buildOnionMessageToBlindedPath, buildOnionMessageToRoute, createBlindedPath, FirstHopSessions, HopSecretCache, peelOnionMessage, SelfHopBlinding } from '../../src/onion/index.js';
 
 const key = (b: number): PrivKey => asPrivKey(new Uint8Array(32).fill(b));
 const nodes = [0x41, 0x42, 0x43, 0x44].map(key);
@@ -35,12 +35,18 @@ const fwdPath = createBlindedPath([
 const staticInvoice = { message: { type: 70n, value: new Uint8Array(935).fill(5) } };
 // Our own hop's blinding is reused across packets, as the transport's sender does.
 const selfHop = new SelfHopBlinding(ids[0]!);
+// And so are stepped session keys for a first hop that repeats (first_hop_sessions.ts).
+const sessions = new FirstHopSessions();
+// V remembers its secrets per path key (hop_secrets.ts), as the transport's receiver does.
+const vSecrets = new HopSecretCache(V);
 
 const perBackendCases = perBackend((b, on) => {
   return [
-    { name: `[${b}] served request: peel at the virtual node (final layer)`, run: on(() => void peelOnionMessage(V, atV.nextPathKey, atV.nextPacket)) },
-    { name: `[${b}] served request: build the reply (CLN payer's 1-hop path + our hop)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: payerReply, payload: staticInvoice, selfHop })) },
-    { name: `[${b}] served request: build the forward (3-hop path from us)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: fwdPath, payload: invreq })) },
+    { name: `[${b}] served request: peel at the virtual node (final layer)`, run: on(() => void peelOnionMessage(V, atV.nextPathKey, atV.nextPacket, vSecrets)) },
+    { name: `[${b}] the same peel, path key not remembered`, run: on(() => void peelOnionMessage(V, atV.nextPathKey, atV.nextPacket)) },
+    { name: `[${b}] served request: build the reply (CLN payer's 1-hop path + our hop)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: payerReply, payload: staticInvoice, selfHop, sessions })) },
+    { name: `[${b}] served request: build the forward (3-hop path from us)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: fwdPath, payload: invreq, sessions })) },
+    { name: `[${b}] the same forward, fresh session key (a first hop seen once)`, run: on(() => void buildOnionMessageToBlindedPath({ ourNodeId: ids[0]!, path: fwdPath, payload: invreq })) },
     { name: `[${b}] ECDH`, run: on(() => void ecdh(nodes[0]!, ids[1]!)) },
   ];
 });

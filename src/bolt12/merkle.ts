@@ -4,24 +4,30 @@
 import { compareBytes, concatBytes, utf8 } from '../codec/bytes.js';
 import { encodeBigSize } from '../codec/bigsize.js';
 import type { TlvRecord } from '../codec/tlv.js';
-import { sha256, taggedHash } from '../crypto/hash.js';
+import { namedTag, tagOf, taggedHash, taggedHashPair, taggedHashWith, type Tag } from '../crypto/hash.js';
 import { schnorrSign, schnorrVerify, type PrivKey } from '../crypto/secp.js';
 import { isSignatureType, type MessageName } from './fields.js';
 
 const LN_NONCE = utf8('LnNonce');
+// Tags prepared once: each leaf, nonce and branch hash then starts from the tag's midstate.
+const LEAF = namedTag('LnLeaf');
+const BRANCH = namedTag('LnBranch');
 
 export function leafHash(record: Uint8Array): Uint8Array {
-  return taggedHash('LnLeaf', record);
+  return taggedHashWith(LEAF, [record]);
 }
 
-/** H("LnNonce" ‖ first-tlv, BigSize(type)): the tag itself includes the whole first record. */
+/** The nonce tag "LnNonce" ‖ first-tlv: it includes the whole first record, so it is prepared once per message. */
+const nonceTag = (firstRecord: Uint8Array): Tag => tagOf(concatBytes(LN_NONCE, firstRecord));
+
+/** H("LnNonce" ‖ first-tlv, BigSize(type)). */
 export function nonceHash(firstRecord: Uint8Array, type: bigint): Uint8Array {
-  return taggedHash(concatBytes(LN_NONCE, firstRecord), encodeBigSize(type));
+  return taggedHashWith(nonceTag(firstRecord), [encodeBigSize(type)]);
 }
 
 /** Inner node: the two children ordered bytewise, smaller first. */
 export function branchHash(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return compareBytes(a, b) <= 0 ? taggedHash('LnBranch', a, b) : taggedHash('LnBranch', b, a);
+  return compareBytes(a, b) <= 0 ? taggedHashPair(BRANCH, a, b) : taggedHashPair(BRANCH, b, a);
 }
 
 /**
@@ -35,11 +41,8 @@ export function merkleRoot(records: readonly TlvRecord[]): Uint8Array {
   if (covered.length === 0) throw new RangeError('merkle root of an empty stream');
   // The nonce tag is the first record of the stream as a whole; it is never in
   // 240–1000 for our objects, but follow the spec literally and use the first covered one.
-  const first = covered[0]!.raw;
-  // The nonce tag is the same for every leaf: hash it once (taggedHash would redo it).
-  const nonceTagHash = sha256(concatBytes(LN_NONCE, first));
-  const nonce = (t: bigint): Uint8Array => sha256(nonceTagHash, nonceTagHash, encodeBigSize(t));
-  let level = covered.map((r) => branchHash(leafHash(r.raw), nonce(r.type)));
+  const nonce = nonceTag(covered[0]!.raw);
+  let level = covered.map((r) => branchHash(leafHash(r.raw), taggedHashWith(nonce, [encodeBigSize(r.type)])));
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {

@@ -166,9 +166,44 @@ export function privMul(k: PrivKey, t: Uint8Array): PrivKey {
 
 /** k + t mod n. */
 export function privAdd(k: PrivKey, t: Uint8Array): PrivKey {
-  const v = (bytesToBigInt(k) + bytesToBigInt(t)) % CURVE_N;
-  if (v === 0n) throw new DecodeError('zero scalar');
-  return bigIntToBytes(v, 32) as PrivKey;
+  const r = be.privAdd(k, scalarReduceAllowZero(t));
+  if (!r) throw new DecodeError('zero scalar');
+  return r as PrivKey;
+}
+
+declare const fullPointBrand: unique symbol;
+/**
+ * A point in uncompressed 65-byte form. Only for chains of additions (see
+ * first_hop_sessions.ts): parsing it costs no square root, unlike a compressed one.
+ */
+export type FullPoint = Uint8Array & { readonly [fullPointBrand]: true };
+
+/** k·G, uncompressed. */
+export function fullPubFromPriv(k: PrivKey): FullPoint {
+  const p = be.fullPointFromScalar(k);
+  if (!p) throw new Error('invalid private key');
+  return p as FullPoint;
+}
+
+/** k·P, uncompressed, by the variable-time multiplication (a sender's secret; see ecdhOnce). */
+export function fullPointMulOnce(p: PubKey, k: PrivKey): FullPoint {
+  if (!isPrivKey(k)) throw new DecodeError('point multiplication: invalid private key');
+  const r = guard(() => be.fullPointMultiply(p, k));
+  if (!r) throw new DecodeError('point multiplication: invalid point');
+  return r as FullPoint;
+}
+
+/** A + B; undefined when the sum is the point at infinity. */
+export function fullPointAdd(a: FullPoint, b: FullPoint): FullPoint | undefined {
+  return (be.fullPointAdd(a, b) ?? undefined) as FullPoint | undefined;
+}
+
+/** The compressed form: the parity of y, then x (no curve arithmetic). */
+export function compressFull(p: FullPoint): PubKey {
+  const out = new Uint8Array(33);
+  out[0] = 2 | (p[64]! & 1);
+  out.set(p.subarray(1, 33), 1);
+  return out as PubKey;
 }
 
 /** P + t·G. */

@@ -7,6 +7,8 @@ export * from './sphinx.js';
 export * from './onionmsg_tlv.js';
 export * from './onion_message.js';
 export * from './self_hop.js';
+export * from './first_hop_sessions.js';
+export * from './hop_secrets.js';
 export * from './hop_payload.js';
 export * from './payment_onion.js';
 export * from './failure.js';

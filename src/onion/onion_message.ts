@@ -6,13 +6,14 @@ import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
 import { parseTlvStream, rejectUnknownEven } from '../codec/tlv.js';
 import { aeadDecrypt } from '../crypto/chacha.js';
-import { deriveKey } from '../crypto/hash.js';
-import { asPubKey, ecdh, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
-import { blindedPrivKey, blindHops, createBlindedPath, nextPathKey } from './blinding.js';
+import { asPubKey, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
+import { blindHops, createBlindedPath } from './blinding.js';
 import { decodeEncryptedData } from './encrypted_data.js';
 import { decodeOnionMsgTlv, encodeOnionMsgTlv, type OnionMsgTlv } from './onionmsg_tlv.js';
 import { buildSphinxPacket, chooseOnionMessagePayloadSize, peelSphinxPacket } from './sphinx.js';
 import type { SelfHopBlinding } from './self_hop.js';
+import { FirstHopSessions } from './first_hop_sessions.js';
+import { hopSecrets, type HopSecretCache } from './hop_secrets.js';
 import type { BlindedHop, BlindedPath, EncryptedData } from './types.js';
 
 /** Peer message type 513. */
@@ -31,8 +32,15 @@ export interface OnionMessagePacket {
  * Sphinx over already-blinded hops: every layer holds only its encrypted data, the last
  * one also `payload`. Size is 1300 when the framed payloads fit, else 32768.
  */
-export function buildOnionMessagePacketForHops(hops: readonly BlindedHop[], payload: OnionMessageFinalPayload, sessionKey: PrivKey = randomPrivKey()): Uint8Array {
+export function buildOnionMessagePacketForHops(
+  hops: readonly BlindedHop[],
+  payload: OnionMessageFinalPayload,
+  session: PrivKey | FirstHopSessions = randomPrivKey(),
+): Uint8Array {
   if (hops.length === 0) throw new RangeError('onion message needs at least one hop');
+  // Sessions are only for packets our own node peels first (see first_hop_sessions.ts).
+  const first = session instanceof FirstHopSessions ? session.next(hops[0]!.blindedNodeId) : undefined;
+  const sessionKey = first?.sessionKey ?? (session instanceof FirstHopSessions ? randomPrivKey() : session);
   const last = hops.length - 1;
   const payloads = hops.map((h, i) =>
     encodeOnionMsgTlv(i === last ? { ...payload, encryptedRecipientData: h.encryptedData } : { encryptedRecipientData: h.encryptedData }),
@@ -42,6 +50,7 @@ export function buildOnionMessagePacketForHops(hops: readonly BlindedHop[], payl
     payloads,
     sessionKey,
     payloadSize: chooseOnionMessagePayloadSize(payloads),
+    ...(first ? { firstHop: first } : {}),
   });
 }
 
@@ -84,6 +93,8 @@ export interface ToBlindedPathArgs {
   readonly sessionKey?: PrivKey;
   /** Reusable blinding of our own hop (see self_hop.ts); used when their introduction node is our next hop. */
   readonly selfHop?: SelfHopBlinding;
+  /** Cheaper session keys for a first hop key that repeats (see first_hop_sessions.ts); not with `sessionKey`. */
+  readonly sessions?: FirstHopSessions;
 }
 
 /**
@@ -105,15 +116,17 @@ export function buildOnionMessageToBlindedPath(args: ToBlindedPathArgs): OnionMe
     introId = args.introNodeId;
   }
   if (path.hops.length === 0) throw new RangeError('blinded path has no hops');
+  if (args.sessions && args.sessionKey) throw new RangeError('sessions and sessionKey are exclusive');
+  const session = args.sessionKey ?? args.sessions;
 
   if (equalBytes(introId, ourNodeId)) {
     if (via.length > 0) throw new RangeError('we are the introduction node: there is nothing to route via');
-    return { pathKey: path.firstPathKey, packet: buildOnionMessagePacketForHops(path.hops, args.payload, args.sessionKey) };
+    return { pathKey: path.firstPathKey, packet: buildOnionMessagePacketForHops(path.hops, args.payload, session) };
   }
   if (via.length === 0 && args.selfHop && args.pathKeySecret === undefined) {
     if (!equalBytes(args.selfHop.ourNodeId, ourNodeId)) throw new RangeError('selfHop is for another node');
     const own = args.selfHop.hop({ nextNodeId: introId, nextPathKeyOverride: path.firstPathKey });
-    return { pathKey: own.pathKey, packet: buildOnionMessagePacketForHops([own.hop, ...path.hops], args.payload, args.sessionKey) };
+    return { pathKey: own.pathKey, packet: buildOnionMessagePacketForHops([own.hop, ...path.hops], args.payload, session) };
   }
   const prefix = [ourNodeId, ...via];
   const nodes = prefix.map((nodeId, i) => ({
@@ -122,6 +135,7 @@ export function buildOnionMessageToBlindedPath(args: ToBlindedPathArgs): OnionMe
   }));
   const ours = blindHops(nodes, args.pathKeySecret ?? randomPrivKey());
   const hops: BlindedHop[] = [...ours.map((h) => ({ blindedNodeId: h.blindedNodeId, encryptedData: h.encryptedData })), ...path.hops];
+  // Our freshly blinded first hop never repeats: no stepper for it.
   return { pathKey: ours[0]!.pathKey, packet: buildOnionMessagePacketForHops(hops, args.payload, args.sessionKey) };
 }
 
@@ -171,13 +185,13 @@ export type PeeledOnionMessage =
  * - a forwarding hop holds only type 4, no `path_id`, and `next_node_id` or `short_channel_id`;
  * - a final hop holds at most one message type ≥ 64 and no unknown even type.
  */
-export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet: Uint8Array): PeeledOnionMessage {
+export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet: Uint8Array, cache?: HopSecretCache): PeeledOnionMessage {
   const E = asPubKey(pathKey);
-  const ssBlinding = ecdh(nodePriv, E);
-  const layer = peelSphinxPacket(blindedPrivKey(nodePriv, ssBlinding), packet);
+  const hop = cache ? cache.get(nodePriv, E) : hopSecrets(nodePriv, E);
+  const layer = peelSphinxPacket(hop.blindedPriv, packet);
   const onionmsg = decodeOnionMsgTlv(layer.payload);
   if (onionmsg.encryptedRecipientData === undefined) throw new DecodeError('onion message: missing encrypted_recipient_data');
-  const encryptedData = decodeEncryptedData(aeadDecrypt(deriveKey('rho', ssBlinding), onionmsg.encryptedRecipientData));
+  const encryptedData = decodeEncryptedData(aeadDecrypt(hop.rho, onionmsg.encryptedRecipientData));
   if (encryptedData.allowedFeatures?.some((x) => x !== 0)) throw new DecodeError('onion message: allowed_features has unknown bits');
 
   if (layer.isFinal) return { kind: 'final', onionmsg, encryptedData };
@@ -193,7 +207,7 @@ export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet:
   return {
     kind: 'forward',
     next,
-    nextPathKey: encryptedData.nextPathKeyOverride ?? nextPathKey(E, ssBlinding),
+    nextPathKey: encryptedData.nextPathKeyOverride ?? hop.nextPathKey,
     nextPacket: layer.nextPacket!,
     encryptedData,
   };

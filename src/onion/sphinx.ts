@@ -46,11 +46,17 @@ export interface SphinxHopKeys {
  * The packet carries E_0 and each E_i feeds the next blinding factor, so the last hop's
  * E_{n-1} (past the first) is derived only if read: one point multiplication saved per onion.
  */
-export function sphinxKeySchedule(hopPubkeys: readonly PubKey[], sessionKey: PrivKey): SphinxHopKeys[] {
+export function sphinxKeySchedule(hopPubkeys: readonly PubKey[], sessionKey: PrivKey, first?: SphinxHopKeys): SphinxHopKeys[] {
   const out: SphinxHopKeys[] = [];
   let e = sessionKey;
   const last = hopPubkeys.length - 1;
   for (let i = 0; i <= last; i++) {
+    if (i === 0 && first) {
+      // E_0 and ss_0 computed by the caller (first_hop_sessions.ts) for this session key.
+      out.push(first);
+      if (last > 0) e = privMul(e, sha256(first.ephemeralKey, first.sharedSecret));
+      continue;
+    }
     const ss = ecdhOnce(e, hopPubkeys[i]!);
     if (i === last && i > 0) {
       const k = e;
@@ -80,6 +86,8 @@ export interface BuildPacketArgs {
   readonly payloadSize?: number;
   /** Payment hash for payments; empty for onion messages. */
   readonly associatedData?: Uint8Array;
+  /** E_0 = sessionKey·G and ss_0 = ECDH(sessionKey, hopPubkeys[0]), when the caller has them. */
+  readonly firstHop?: SphinxHopKeys;
 }
 
 function xorInto(dst: Uint8Array, src: Uint8Array): void {
@@ -104,7 +112,8 @@ export function buildSphinxPacket(args: BuildPacketArgs): Uint8Array {
   const total = shifts.reduce((a, b) => a + b, 0);
   if (total > L) throw new RangeError(`sphinx: payloads need ${total} bytes, only ${L} available`);
 
-  const keys = sphinxKeySchedule(hopPubkeys, sessionKey);
+  if (args.firstHop && !args.sessionKey) throw new RangeError('sphinx: firstHop needs its sessionKey');
+  const keys = sphinxKeySchedule(hopPubkeys, sessionKey, args.firstHop);
   const rhos = keys.map((k) => deriveKey('rho', k.sharedSecret));
   const mus = keys.map((k) => deriveKey('mu', k.sharedSecret));
 

@@ -6,6 +6,7 @@ import { fromHex, toHex } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { decodeMessage, type OnionMessage } from '../messages/index.js';
 import { decodeOnionMessageWire, peelOnionMessage } from '../onion/onion_message.js';
+import { HopSecretCache } from '../onion/hop_secrets.js';
 import type { BlindedPath } from '../onion/types.js';
 import { contextExpired, decodeContext, type PathContext } from './context.js';
 import type { NodeSecrets } from './secrets.js';
@@ -32,7 +33,8 @@ export class Receiver {
   readonly stats = { accepted: 0, ignored: 0, rejected: 0 };
   /** Gets the failed forwards that are not for our virtual node (the mailbox). */
   others: ((payload: Record<string, unknown>) => Promise<unknown>) | undefined;
-
+  /** V's secrets per path key: every payer of an offer path reaches V under the same one. */
+  private readonly hopSecrets: HopSecretCache;
   /** Compared with every failed forward's next_node_id: hex once, not per notification. */
   private readonly virtualIdHex: string;
 
@@ -42,6 +44,7 @@ export class Receiver {
     private readonly handler: InboundHandler,
     private readonly now: () => number,
   ) {
+    this.hopSecrets = new HopSecretCache(secrets.virtualPriv);
     this.virtualIdHex = toHex(secrets.virtualId);
   }
 
@@ -58,7 +61,7 @@ export class Receiver {
     let peeled;
     try {
       const wire = decodeOnionMessageWire(fromHex(p.outgoing));
-      peeled = peelOnionMessage(this.secrets.virtualPriv, wire.pathKey, wire.packet);
+      peeled = peelOnionMessage(this.secrets.virtualPriv, wire.pathKey, wire.packet, this.hopSecrets);
     } catch (e) {
       return this.reject(`cannot peel message for our virtual node: ${(e as Error).message}`);
     }

@@ -6,6 +6,7 @@ import type { PubKey } from '../crypto/secp.js';
 import { encodeMessage, type OnionMessage } from '../messages/index.js';
 import { buildOnionMessageToBlindedPath } from '../onion/onion_message.js';
 import { SelfHopBlinding } from '../onion/self_hop.js';
+import { FirstHopSessions } from '../onion/first_hop_sessions.js';
 import type { BlindedPath } from '../onion/types.js';
 import type { OwnPaths } from './own-paths.js';
 import type { RpcLike } from './secrets.js';
@@ -37,6 +38,8 @@ export class Sender {
   ) {}
 
   private selfHop: SelfHopBlinding | undefined;
+  /** Every packet we inject is first peeled by our own node: see first_hop_sessions.ts. */
+  private readonly sessions = new FirstHopSessions();
 
   private get ourId(): PubKey {
     return this.topology.ourId;
@@ -82,6 +85,7 @@ export class Sender {
       via,
       introNodeId: intro,
       selfHop: this.selfHopFor(this.ourId),
+      sessions: this.sessions,
       payload: { message: { type, value }, ...(opts.replyPath ? { replyPath: opts.replyPath } : {}) },
     });
     if (introAway) return this.strand(path, built, intro, introAway);

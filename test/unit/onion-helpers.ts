@@ -2,7 +2,7 @@
 // encrypted_data_tlv fields, and a seeded PRNG for reproducible fuzzing.
 import { readFileSync } from 'node:fs';
 import { fromHex } from '../../src/codec/bytes.js';
-import { asPrivKey, asPubKey, type PrivKey, type PubKey } from '../../src/crypto/secp.js';
+import { asPrivKey, asPubKey, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../../src/crypto/secp.js';
 import type { EncryptedData } from '../../src/onion/types.js';
 
 /** Reads test/vectors/<name> relative to the compiled file (build/test/unit/…). */
@@ -12,6 +12,16 @@ export function loadVector<T = any>(name: string): T {
 
 export const pub = (h: string): PubKey => asPubKey(fromHex(h));
 export const priv = (h: string): PrivKey => asPrivKey(fromHex(h));
+
+/** A node with a fresh random key. */
+export interface TestNode {
+  readonly priv: PrivKey;
+  readonly id: PubKey;
+}
+export function randomNode(): TestNode {
+  const k = randomPrivKey();
+  return { priv: k, id: pubFromPriv(k) };
+}
 
 /** "block x tx x out" → the u64 short channel id. */
 export function scidFromString(s: string): bigint {

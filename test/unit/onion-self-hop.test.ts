@@ -7,16 +7,10 @@ import assert from 'node:assert/strict';
 import { toHex } from '../../src/codec/bytes.js';
 import { ecdh, ecdhOnce, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../../src/crypto/secp.js';
 import { ecTest } from './backend-helpers.js';
+import { randomNode } from './onion-helpers.js';
 import { buildOnionMessageToBlindedPath, createBlindedPath, peelOnionMessage, SelfHopBlinding, type BlindedPath } from '../../src/onion/index.js';
 
-interface Node {
-  priv: PrivKey;
-  id: PubKey;
-}
-const mk = (): Node => {
-  const priv = randomPrivKey();
-  return { priv, id: pubFromPriv(priv) };
-};
+const mk = randomNode;
 const us = mk();
 const c = mk();
 const d = mk();
