@@ -74,6 +74,10 @@ class Cached<T> {
   peek(): T | undefined {
     return this.value?.v;
   }
+  /** A load is in flight (its answer may predate a change just notified). */
+  get busy(): boolean {
+    return this.loading !== undefined;
+  }
   invalidate(): void {
     this.value = undefined;
     this.loading = undefined;
@@ -88,6 +92,8 @@ export class Topology {
   private readonly channels: Cached<PeerChannel[]>;
   private readonly announced: Cached<boolean>;
   private readonly scids = new Map<string, { node: PubKey | undefined; at: number }>();
+  /** `listpeers id=…` lookups started by `connect` notifications, not answered yet. */
+  private readonly arriving = new Set<Promise<unknown>>();
 
   constructor(private readonly rpc: RpcLike, readonly ourId: PubKey) {
     this.graph = new GossipGraph(rpc);
@@ -102,7 +108,7 @@ export class Topology {
       return r.nodes.some((n) => n.nodeid === us && (n.addresses?.length ?? 0) > 0);
     });
     this.reach = new Reach(rpc, toHex(ourId), {
-      isKnownOnionPeer: async (id) => supportsOnionMessages((await this.peers.get()).get(id)),
+      isKnownOnionPeer: async (id) => supportsOnionMessages((await this.peerMap()).get(id)),
       isOnionPeer: (id) => this.isConnectedOnionPeer(id),
       onionPeers: () => this.connectedOnionPeers(),
       graph: this.graph,
@@ -115,7 +121,20 @@ export class Topology {
   onPeerConnected(id: string): void {
     this.channels.invalidate();
     this.reach.peersChanged();
-    void this.lookupPeer(id).catch(() => undefined);
+    // The roles react to the same notification at once (the recipient asks its server
+    // for offer paths on every connection): reads of the peer list wait for this lookup,
+    // and a full listing already in flight, which may predate the peer, is dropped.
+    if (this.peers.busy) return this.peers.invalidate();
+    const p: Promise<unknown> = this.lookupPeer(id)
+      .catch(() => undefined)
+      .finally(() => this.arriving.delete(p));
+    this.arriving.add(p);
+  }
+
+  /** The connected peers, once every peer notified so far is in the list. */
+  private async peerMap(): Promise<Map<string, string | undefined>> {
+    if (this.arriving.size) await Promise.all([...this.arriving]);
+    return this.peers.get();
   }
 
   /** `disconnect` notification. */
@@ -138,19 +157,19 @@ export class Topology {
   }
 
   async connectedOnionPeers(): Promise<string[]> {
-    return [...(await this.peers.get()).entries()].filter(([, f]) => supportsOnionMessages(f)).map(([id]) => id);
+    return [...(await this.peerMap()).entries()].filter(([, f]) => supportsOnionMessages(f)).map(([id]) => id);
   }
 
   /** Cached when connected; a "no" is checked with one small call (a notification may be on its way). */
   async isConnectedOnionPeer(id: string): Promise<boolean> {
-    const peers = await this.peers.get();
+    const peers = await this.peerMap();
     if (peers.has(id)) return supportsOnionMessages(peers.get(id));
     const p = await this.lookupPeer(id);
     return p.connected && supportsOnionMessages(p.features);
   }
 
   async isConnectedPeer(id: string): Promise<boolean> {
-    if ((await this.peers.get()).has(id)) return true;
+    if ((await this.peerMap()).has(id)) return true;
     return (await this.lookupPeer(id)).connected;
   }
 
