@@ -4,5 +4,6 @@
 export * from './load.js';
 export * from './adapters.js';
 export * from './onion.js';
+export * from './peel.js';
 export * from './bolt12.js';
 export * from './nodes.js';
