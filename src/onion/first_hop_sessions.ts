@@ -13,8 +13,8 @@
 // `uses` packets and for a key seen the first time (most keys are used once: a stepper
 // costs one multiplication more to set up than the packet it serves), so a stepper is
 // made for a key on its second sighting.
-import { toHex } from '../codec/bytes.js';
 import { sha256 } from '../crypto/hash.js';
+import { byteKey, Generations } from '../generations.js';
 import {
   compressFull,
   fullPointAdd,
@@ -53,9 +53,8 @@ interface Stepper {
 export class FirstHopSessions {
   /** Insertion order is recency order: a hit re-inserts, the oldest is evicted. */
   private readonly steppers = new Map<string, Stepper>();
-  /** Keys seen once, in two generations, so the memory stays bounded. */
-  private seen = new Set<string>();
-  private seenBefore = new Set<string>();
+  /** Keys seen once lately (at most 8 × maxKeys, in two generations). */
+  private readonly seen: Generations<true>;
 
   constructor(
     private readonly uses = FIRST_HOP_USES,
@@ -65,6 +64,7 @@ export class FirstHopSessions {
   ) {
     if (!Number.isInteger(uses) || uses < 1) throw new RangeError('first hop sessions: uses must be a positive integer');
     if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError('first hop sessions: maxKeys must be a positive integer');
+    this.seen = new Generations(8 * maxKeys);
   }
 
   /** Steppers held now (for tests and the bench). */
@@ -77,31 +77,22 @@ export class FirstHopSessions {
    * when `p` is seen for the first time lately (build that packet the ordinary way).
    */
   next(p: PubKey): FirstHopKeys | undefined {
-    const id = toHex(p);
+    const id = byteKey(p);
     let s = this.steppers.get(id);
     if (s) {
       this.steppers.delete(id);
     } else {
-      if (!this.seen.has(id) && !this.seenBefore.has(id)) {
-        this.remember(id);
+      if (!this.seen.get(id)) {
+        this.seen.set(id, true);
         return undefined;
       }
       this.seen.delete(id);
-      this.seenBefore.delete(id);
     }
     if (!s || s.left === 0 || !this.step(s)) s = this.draw(p);
     this.steppers.set(id, s);
     if (this.steppers.size > this.maxKeys) this.steppers.delete(this.steppers.keys().next().value!);
     s.left--;
     return { sessionKey: s.e, ephemeralKey: compressFull(s.E), sharedSecret: sha256(compressFull(s.S)) };
-  }
-
-  private remember(id: string): void {
-    if (this.seen.size >= this.maxKeys * 4) {
-      this.seenBefore = this.seen;
-      this.seen = new Set();
-    }
-    this.seen.add(id);
   }
 
   private draw(p: PubKey): Stepper {

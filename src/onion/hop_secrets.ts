@@ -8,11 +8,12 @@
 //
 // The secrets are a deterministic function of (node key, path key): remembering them
 // tells nobody anything, and a sender of random path keys only makes us forget (two
-// generations, bounded like point-cache.ts).
+// generations, src/generations.ts).
 import { equalBytes } from '../codec/bytes.js';
 import { deriveKey } from '../crypto/hash.js';
 import { ecdh, type PrivKey, type PubKey } from '../crypto/secp.js';
 import { blindedPrivKey, nextPathKey } from './blinding.js';
+import { byteKey, Generations } from '../generations.js';
 
 export interface HopSecrets {
   /** ECDH(node key, path key). */
@@ -48,34 +49,29 @@ export function hopSecrets(nodePriv: PrivKey, pathKey: PubKey): HopSecrets {
 }
 
 export class HopSecretCache {
-  private young = new Map<string, HopSecrets>();
-  private old = new Map<string, HopSecrets>();
-  private readonly generation: number;
+  private readonly entries: Generations<HopSecrets>;
 
   constructor(
     readonly nodePriv: PrivKey,
     max = HOP_SECRETS_MAX,
   ) {
     if (!Number.isInteger(max) || max < 2) throw new RangeError('hop secret cache needs room for two path keys');
-    this.generation = Math.floor(max / 2);
+    this.entries = new Generations(max);
   }
 
   /** Entries held (an upper bound on distinct path keys). */
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.entries.size;
   }
 
   /** The secrets of the hop `nodePriv` gets under `pathKey` (a validated point). */
   get(nodePriv: PrivKey, pathKey: PubKey): HopSecrets {
     if (!equalBytes(nodePriv, this.nodePriv)) throw new RangeError('hop secret cache: another node key');
-    const k = Buffer.from(pathKey.buffer, pathKey.byteOffset, 33).toString('latin1');
-    let s = this.young.get(k);
-    if (s) return s;
-    s = this.old.get(k) ?? hopSecrets(nodePriv, pathKey);
-    this.young.set(k, s);
-    if (this.young.size >= this.generation) {
-      this.old = this.young;
-      this.young = new Map();
+    const k = byteKey(pathKey);
+    let s = this.entries.get(k);
+    if (!s) {
+      s = hopSecrets(nodePriv, pathKey);
+      this.entries.set(k, s);
     }
     return s;
   }

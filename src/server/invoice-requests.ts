@@ -9,11 +9,12 @@ import { decodeBlindedPath } from '../onion/blinded_path.js';
 import type { BlindedPath } from '../onion/types.js';
 import type { PathContext } from '../transport/context.js';
 import type { Transport } from '../transport/transport.js';
+import { Generations } from '../generations.js';
 import { RecentRequests } from './recent-requests.js';
 import type { RecipientBook, ServerLog } from './recipients.js';
 import type { InvoiceRecord, ServerStore } from './server-store.js';
 
-/** Decoded forms of the stored records being served, by invoice hex (bounded like the store's record cache). */
+/** Decoded forms of the stored records being served, by invoice hex (bounded like the store's record cache; two generations). */
 const DECODED_MAX = 4096;
 interface Decoded {
   readonly forwardHex: string;
@@ -23,7 +24,7 @@ interface Decoded {
 
 export class InvoiceRequests {
   private readonly recent: RecentRequests;
-  private readonly decoded = new Map<string, Decoded>();
+  private readonly decoded = new Generations<Decoded>(DECODED_MAX);
 
   constructor(
     private readonly transport: Transport,
@@ -109,8 +110,6 @@ export class InvoiceRequests {
     const hit = this.decoded.get(invoiceHex);
     if (hit && hit.forwardHex === forwardHex) return hit;
     const d: Decoded = { forwardHex, forwardPath: decodeBlindedPath(fromHex(forwardHex)), invoice: fromHex(invoiceHex) };
-    this.decoded.delete(invoiceHex);
-    if (this.decoded.size >= DECODED_MAX) this.decoded.delete(this.decoded.keys().next().value!);
     this.decoded.set(invoiceHex, d);
     return d;
   }
