@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import * as ecc from 'tiny-secp256k1';
 import { sha256 } from './hash.js';
 import { verifyBip340, type Bip340Primitives } from './bip340.js';
+import { N_BYTES, sub } from './scalar.js';
 
 /** The group order n. */
 export const CURVE_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -141,9 +142,9 @@ export function selfTest(b: SecpBackend, ref: SecpBackend = tinyBackend): string
   const k1 = hex('e12f0ebd4d4a7b5b9cdb1b6a1e2a7b0c7b2f3e1d0c9b8a79685746352413021f');
   const k2 = hex('41'.repeat(32));
   const nMinus1 = hex('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140');
-  const n = hex('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
+  const n = N_BYTES;
   const P = ref.pointFromScalar(k2)!;
-  const negK2 = hex('bebebebebebebebebebebebebebebebd796d9ba56e075efa7e911d4b8ef50000'); // n - k2
+  const negK2 = sub(N_BYTES, k2);
   const fullP = ref.fullPointFromScalar(k2)!;
   const fullK1 = ref.fullPointFromScalar(k1)!;
   const negFullP = ref.fullPointFromScalar(negK2)!;

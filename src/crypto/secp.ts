@@ -9,7 +9,7 @@ import { sha256 } from './hash.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
 import { PointCache } from './point-cache.js';
-import { isZero, lessThan, N_BYTES } from './scalar.js';
+import { isZero, reduceModN } from './scalar.js';
 
 let choice = chooseBackend();
 let be: SecpBackend = choice.backend;
@@ -152,7 +152,7 @@ function guard<T>(f: () => T): T {
 
 /** Reduces 32 bytes mod n; zero is rejected (it would make a key vanish). */
 function scalarReduce(t: Uint8Array): Uint8Array {
-  const r = t.length === 32 && lessThan(t, N_BYTES) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+  const r = scalarReduceAllowZero(t);
   if (isZero(r)) throw new DecodeError('zero scalar');
   return r;
 }
@@ -213,8 +213,9 @@ export function pointAddScalar(p: PubKey, t: Uint8Array): PubKey {
   return r as PubKey;
 }
 
+/** t mod n: one subtraction for 32 bytes (2^256 < 2n), BigInt for other lengths. */
 function scalarReduceAllowZero(t: Uint8Array): Uint8Array {
-  return t.length === 32 && lessThan(t, N_BYTES) ? t : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
+  return t.length === 32 ? reduceModN(t) : bigIntToBytes(bytesToBigInt(t) % CURVE_N, 32);
 }
 
 /** BIP 340 signature over a 32-byte message. `aux` defaults to fresh randomness. */
