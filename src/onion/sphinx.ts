@@ -51,27 +51,26 @@ export function sphinxKeySchedule(hopPubkeys: readonly PubKey[], sessionKey: Pri
   let e = sessionKey;
   const last = hopPubkeys.length - 1;
   for (let i = 0; i <= last; i++) {
+    let hop: SphinxHopKeys;
     if (i === 0 && first) {
-      // E_0 and ss_0 computed by the caller (first_hop_sessions.ts) for this session key.
-      out.push(first);
-      if (last > 0) e = privMul(e, sha256(first.ephemeralKey, first.sharedSecret));
-      continue;
+      hop = first; // E_0 and ss_0 computed by the caller (first_hop_sessions.ts) for this session key
+    } else {
+      const ss = ecdhOnce(e, hopPubkeys[i]!);
+      if (i === last && i > 0) {
+        const k = e;
+        let E: PubKey | undefined;
+        out.push({
+          get ephemeralKey() {
+            return (E ??= pubFromPriv(k));
+          },
+          sharedSecret: ss,
+        });
+        break;
+      }
+      hop = { ephemeralKey: pubFromPriv(e), sharedSecret: ss };
     }
-    const ss = ecdhOnce(e, hopPubkeys[i]!);
-    if (i === last && i > 0) {
-      const k = e;
-      let E: PubKey | undefined;
-      out.push({
-        get ephemeralKey() {
-          return (E ??= pubFromPriv(k));
-        },
-        sharedSecret: ss,
-      });
-      break;
-    }
-    const E = pubFromPriv(e);
-    out.push({ ephemeralKey: E, sharedSecret: ss });
-    if (i < last) e = privMul(e, sha256(E, ss));
+    out.push(hop);
+    if (i < last) e = privMul(e, sha256(hop.ephemeralKey, hop.sharedSecret));
   }
   return out;
 }
