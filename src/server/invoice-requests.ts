@@ -77,28 +77,39 @@ export class InvoiceRequests {
     // injections usually leave in one write.
     const forwarded = forward
       ? this.transport.send(d.forwardPath, msg, { replyPath, peerOnly: true }).then(
-          () => this.book.bump(rkHex, 'forwarded'),
-          (e: Error) => this.log.debug(`could not forward invoice_request to ${name}: ${e.message}`),
+          () => {
+            this.book.bump(rkHex, 'forwarded');
+            return true;
+          },
+          (e: Error) => {
+            this.log.debug(`could not forward invoice_request to ${name}: ${e.message}`);
+            return false;
+          },
         )
-      : undefined;
-    if (serve) await this.serve(rkHex, name, ctx.slot, rec, d.invoice, replyPath);
-    await forwarded;
+      : false;
+    const served = serve ? await this.serve(rkHex, name, ctx.slot, rec, d.invoice, replyPath) : false;
+    // One line per request that got anywhere (the receiver leaves offer paths' messages to
+    // us): a busy server writes it for every payer.
+    const done = [served && 'served the static invoice', (await forwarded) && 'forwarded it to the recipient'].filter(Boolean);
+    if (done.length) this.log.debug(`invoice_request for ${name} slot ${ctx.slot}: ${done.join(', ')}`);
   }
 
-  private async serve(rkHex: string, name: string, slot: number, rec: InvoiceRecord, invoice: Uint8Array, replyPath: BlindedPath): Promise<void> {
+  /** Sends the stored invoice to `replyPath`; false (logged) when it was not sent. */
+  private async serve(rkHex: string, name: string, slot: number, rec: InvoiceRecord, invoice: Uint8Array, replyPath: BlindedPath): Promise<boolean> {
     // The stored bytes were fully validated when accepted; only time can have changed.
     const now = this.now();
     const expired = now > rec.expires_at ? 'expired' : rec.offer_expires_at !== 0 && now > rec.offer_expires_at ? 'offer expired' : undefined;
     if (expired) {
       this.log.debug(`not serving ${name} slot ${slot}: stored invoice ${expired}`);
-      return;
+      return false;
     }
     try {
       await this.transport.send(replyPath, { kind: 'static_invoice', bytes: invoice });
       this.book.bump(rkHex, 'served');
-      this.log.debug(`served static invoice of ${name} slot ${slot}`);
+      return true;
     } catch (e) {
       this.log.info(`could not send static_invoice for ${name}: ${(e as Error).message}`);
+      return false;
     }
   }
 

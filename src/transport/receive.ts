@@ -93,7 +93,9 @@ export class Receiver {
     }
     if (contextExpired(context, this.now())) return this.reject(`${message.kind} on an expired ${context.kind} path`);
     this.stats.accepted++;
-    this.log.debug(`received ${message.kind} on ${context.kind} path${replyPath ? ' with reply path' : ''}`);
+    // Offer paths carry every payer's invoice_request: the server logs one line for each
+    // request's outcome, so a busy server does not write two.
+    if (context.kind !== 'offer') this.log.debug(`received ${message.kind} on ${context.kind} path${replyPath ? ' with reply path' : ''}`);
     try {
       await this.handler({ context, message, ...(replyPath ? { replyPath } : {}), ...how });
     } catch (e) {

@@ -49,10 +49,12 @@ test('R offline: the forwarded invoice_request and the payer’s held_htlc_avail
   // 1. S serves R's static invoice and forwards the request to R: R is away, so S's mailbox keeps it.
   const { invoice, replyPathId } = await payerRequests(p, offer, 1);
   const logs = s.plugin!.logs;
-  await until(() => {
-    const i = logs.findIndex((l) => /received invoice_request on offer path/.test(l.message));
-    return i >= 0 && logs.slice(i).some((l) => /mailbox: holding a 1366-byte message for offline peer/.test(l.message) && l.message.includes(r.idHex));
-  }, 'forwarded request held');
+  await until(
+    () =>
+      logs.some((l) => /invoice_request for bob slot \d+: served the static invoice, forwarded it to the recipient/.test(l.message)) &&
+      logs.some((l) => /mailbox: holding a 1366-byte message for offline peer/.test(l.message) && l.message.includes(r.idHex)),
+    'forwarded request held',
+  );
   assert.equal((await s.cli('staticinvoice-list', { recipient_id: 'bob' })).recipients[0].counters.forwarded, 1, 'held counts as forwarded');
   const stored1 = (await mailbox(s)).counters.stored;
   assert.ok(stored1 > stored0);
