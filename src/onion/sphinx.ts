@@ -200,12 +200,27 @@ export function parseSphinxPacket(packet: Uint8Array): { publicKey: PubKey; payl
   return { publicKey, payloads, hmac };
 }
 
+/** A peeled layer without the last hop's next_onion (what onion-message code reads). */
+export type PeeledPayload = Omit<PeeledLayer, 'nextOnion'>;
+
 /**
  * Peels one layer with `priv` (for a blinded hop, pass the blinded private key). The
  * payload area's size is whatever the packet's length implies. Every failure — bad
  * version, key, HMAC or framing — is a DecodeError.
  */
 export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array = EMPTY): PeeledLayer {
+  return peel(priv, packet, associatedData, true) as PeeledLayer;
+}
+
+/**
+ * peelSphinxPacket for a reader that never looks at the last hop's next_onion (onion
+ * messages): the same checks and results, minus the copy of the area kept for it.
+ */
+export function peelSphinxPayload(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array = EMPTY): PeeledPayload {
+  return peel(priv, packet, associatedData, false);
+}
+
+function peel(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array, finalNextOnion: boolean): PeeledPayload | PeeledLayer {
   const { publicKey, payloads, hmac } = parseSphinxPacket(packet);
   const L = payloads.length;
   const ss = ecdh(priv, publicKey);
@@ -245,6 +260,7 @@ export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedDa
     return next;
   };
   if (isFinal) {
+    if (!finalNextOnion) return { payload, nextHmac, isFinal, sharedSecret: ss };
     // At the last hop only payment code reads next_onion: derive it (a point
     // multiplication and a pass of ChaCha20) on first use, not on every onion message a
     // node receives; the rest of the area is copied now, so later changes to `packet` do
