@@ -27,8 +27,9 @@ export function framedSize(payload: Uint8Array): number {
 }
 
 // The payload area a packet is built in. Module-level scratch is safe because building is
-// synchronous (nothing can run between the first write and the final copy) and the area
-// never escapes: the packet returned is a fresh array the area is copied into. Payload
+// synchronous (no other build can start between its first write and its final copy: only
+// hashing and EC code run in between) and the area never escapes: the packet returned is a
+// fresh array the area is copied into. Payload
 // areas up to SCRATCH_KEEP bytes (both onion-message sizes) reuse it; a larger, unusual
 // size gets a one-off array rather than a retained one.
 const SCRATCH_KEEP = 1 << 16;
