@@ -18,6 +18,35 @@ export function encodeBigSize(v: bigint | number): Uint8Array {
   return out;
 }
 
+/** Bytes encodeBigSize(n) takes, for a length (a safe non-negative integer). */
+export function bigSizeLength(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('bigsize out of range');
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
+/** Writes encodeBigSize(n) into out at `at` (no temporary array); returns the bytes written. */
+export function writeBigSize(out: Uint8Array, at: number, n: number): number {
+  const size = bigSizeLength(n);
+  if (size === 1) out[at] = n;
+  else if (size === 3) {
+    out[at] = 0xfd;
+    out[at + 1] = n >>> 8;
+    out[at + 2] = n & 0xff;
+  } else if (size === 5) {
+    out[at] = 0xfe;
+    for (let i = 0; i < 4; i++) out[at + 1 + i] = (n >>> (24 - 8 * i)) & 0xff;
+  } else {
+    out[at] = 0xff;
+    const hi = Math.floor(n / 2 ** 32);
+    const lo = n >>> 0;
+    for (let i = 0; i < 4; i++) {
+      out[at + 1 + i] = (hi >>> (24 - 8 * i)) & 0xff;
+      out[at + 5 + i] = (lo >>> (24 - 8 * i)) & 0xff;
+    }
+  }
+  return size;
+}
+
 /** Decodes a BigSize at `offset`; rejects truncation and non-minimal encodings. */
 export function decodeBigSize(b: Uint8Array, offset = 0): { value: bigint; size: number } {
   if (offset >= b.length) throw new DecodeError('bigsize: unexpected end');

@@ -1,4 +1,4 @@
-import { encodeBigSize } from './bigsize.js';
+import { bigSizeLength, encodeBigSize, writeBigSize } from './bigsize.js';
 import { concatBytes } from './bytes.js';
 import { DecodeError } from './errors.js';
 import { Reader } from './reader.js';
@@ -39,16 +39,51 @@ export function rejectUnknownEven(records: readonly TlvRecord[], isKnown: (t: bi
 
 export function tlvRecord(type: bigint | number, value: Uint8Array): TlvRecord {
   const t = BigInt(type);
-  return { type: t, value, raw: concatBytes(encodeBigSize(t), encodeBigSize(value.length), value) };
+  if (t < 0n || t > 0xffffffffffffffffn) throw new RangeError('bigsize out of range');
+  // `raw` is built on first read: encodeTlvStream writes from type and value, so a record
+  // made only to be encoded never gets a copy of its own.
+  let raw: Uint8Array | undefined;
+  return {
+    type: t,
+    value,
+    get raw() {
+      return (raw ??= concatBytes(encodeBigSize(t), encodeBigSize(value.length), value));
+    },
+  };
 }
 
-/** Serializes records, sorting by type and refusing duplicates. */
+/** Writes BigSize(type) at `at`; returns the bytes written. */
+function writeType(out: Uint8Array, at: number, t: bigint): number {
+  if (t <= BigInt(Number.MAX_SAFE_INTEGER)) return writeBigSize(out, at, Number(t));
+  const b = encodeBigSize(t);
+  out.set(b, at);
+  return b.length;
+}
+
+const typeLength = (t: bigint): number => (t <= BigInt(Number.MAX_SAFE_INTEGER) ? bigSizeLength(Number(t)) : 9);
+
+/**
+ * Serializes records, sorting by type and refusing duplicates. Each record is written from
+ * its type and value into one output array (the same bytes as its `raw`: tlvRecord and
+ * parseTlvStream make only records whose raw is exactly that encoding).
+ */
 export function encodeTlvStream(records: readonly TlvRecord[]): Uint8Array {
   const sorted = [...records].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.type === sorted[i - 1]!.type) throw new RangeError(`duplicate tlv type ${sorted[i]!.type}`);
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i]!;
+    if (i > 0 && r.type === sorted[i - 1]!.type) throw new RangeError(`duplicate tlv type ${r.type}`);
+    n += typeLength(r.type) + bigSizeLength(r.value.length) + r.value.length;
   }
-  return concatBytes(...sorted.map((r) => r.raw));
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const r of sorted) {
+    o += writeType(out, o, r.type);
+    o += writeBigSize(out, o, r.value.length);
+    out.set(r.value, o);
+    o += r.value.length;
+  }
+  return out;
 }
 
 export function findRecord(records: readonly TlvRecord[], type: bigint | number): TlvRecord | undefined {

@@ -83,23 +83,27 @@ export function chachaXor(
   for (let i = 0; i < 8; i++) KEY[i] = le32(key, 4 * i);
   for (let i = 0; i < 3; i++) NONCE[i] = nonce ? le32(nonce, 4 * i) : 0;
   counter += Math.floor(skip / 64);
-  let at = skip % 64; // byte position within the current block
   let o = 0;
-  // Whole blocks as 32-bit words when both buffers are aligned (little-endian hosts only).
-  const whole = at === 0 ? len >> 6 : 0;
-  if (LITTLE_ENDIAN && whole >= 4 && (out.byteOffset & 3) === 0 && (!input || (input.byteOffset & 3) === 0)) {
-    const out32 = new Int32Array(out.buffer, out.byteOffset, whole * 16);
-    const in32 = input ? new Int32Array(input.buffer, input.byteOffset, whole * 16) : undefined;
+  const at = skip % 64; // byte position within the first block
+  if (at !== 0) {
+    // A keystream offset inside a block (onion fillers, peeled tails): that block byte by byte.
+    block(counter++);
+    o = partial(at, input, out, 0, len);
+  }
+  // Whole blocks as 32-bit words when both buffers are aligned there (little-endian hosts only).
+  const whole = (len - o) >> 6;
+  if (LITTLE_ENDIAN && whole >= 4 && ((out.byteOffset + o) & 3) === 0 && (!input || ((input.byteOffset + o) & 3) === 0)) {
+    const out32 = new Int32Array(out.buffer, out.byteOffset + o, whole * 16);
+    const in32 = input ? new Int32Array(input.buffer, input.byteOffset + o, whole * 16) : undefined;
     for (let b = 0, w = 0; b < whole; b++) {
       block(counter++);
       if (in32) for (let i = 0; i < 16; i++, w++) out32[w] = in32[w]! ^ X[i]!;
       else for (let i = 0; i < 16; i++, w++) out32[w] = X[i]!;
     }
-    o = whole * 64;
-  }
-  while (o < len) {
-    block(counter++);
-    if (at === 0 && len - o >= 64) {
+    o += whole * 64;
+  } else {
+    for (let b = 0; b < whole; b++) {
+      block(counter++);
       // A whole block: a word at a time.
       for (let w = 0; w < 16; w++, o += 4) {
         const v = X[w]!;
@@ -115,12 +119,19 @@ export function chachaXor(
           out[o + 3] = v >>> 24;
         }
       }
-      continue;
     }
-    for (; at < 64 && o < len; at++, o++) {
-      const ks = X[at >> 2]! >>> ((at & 3) << 3);
-      out[o] = input ? input[o]! ^ ks : ks;
-    }
-    at = 0;
   }
+  if (o < len) {
+    block(counter);
+    partial(0, input, out, o, len);
+  }
+}
+
+/** Bytes at..63 of the block in X (at most up to `len`) XORed into out from `o`; returns the new o. */
+function partial(at: number, input: Uint8Array | undefined, out: Uint8Array, o: number, len: number): number {
+  for (; at < 64 && o < len; at++, o++) {
+    const ks = X[at >> 2]! >>> ((at & 3) << 3);
+    out[o] = input ? input[o]! ^ ks : ks;
+  }
+  return o;
 }

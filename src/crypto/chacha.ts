@@ -66,6 +66,36 @@ export function chacha20Xor(key: Uint8Array, data: Uint8Array): Uint8Array {
   return ownBytes(createCipheriv('chacha20', key, ZERO_IV).update(data));
 }
 
+/**
+ * Up to this many bytes chacha20XorInto runs in JS straight into the caller's buffer. No
+ * output is allocated at all, which beats OpenSSL's call plus its fresh output Buffer (a
+ * malloc, a BackingStore and a sweep each) up to ~2 KB; onion payload areas are 1300 bytes.
+ */
+export const CHACHA_INTO_JS_MAX = 2048;
+
+/**
+ * out[i] = (input ? input[i] : 0) ^ keystream[offset + i] for every i < out.length (zero
+ * nonce), written into `out`. `input` may be `out` itself (in place); it needs at least
+ * out.length bytes.
+ */
+export function chacha20XorInto(key: Uint8Array, offset: number, input: Uint8Array | undefined, out: Uint8Array): void {
+  const len = out.length;
+  const block = Math.floor(offset / 64);
+  const skip = offset - block * 64;
+  if (block > 0xffffffff) throw new RangeError('chacha20: offset beyond the 32-bit block counter');
+  if (input && input.length < len) throw new RangeError('chacha20: input shorter than output');
+  if (len <= CHACHA_INTO_JS_MAX) {
+    chachaXor(key, undefined, block, skip, input, out, len);
+    return;
+  }
+  const iv = new Uint8Array(16);
+  new DataView(iv.buffer).setUint32(0, block, true);
+  const c = createCipheriv('chacha20', key, iv);
+  // A stream cipher: OpenSSL keeps its place inside a block across update() calls.
+  if (skip > 0) c.update(zeroBytes(skip));
+  out.set(c.update(input ? (input.length === len ? input : input.subarray(0, len)) : zeroBytes(len)));
+}
+
 // ---- ChaCha20-Poly1305 (RFC 8439 §2.8)
 
 const OTK = new Uint8Array(32); // the one-time Poly1305 key (scratch)

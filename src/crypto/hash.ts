@@ -23,18 +23,42 @@ const SHA256_JS_MAX_AFTER_PREFIX = SHA256_JS_MAX + 64;
 
 const { createHash } = nodeCrypto;
 // One-shot `crypto.hash` (Node ≥ 20.12) makes no Hash object (a C++ object the GC must finalise).
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'binary') => string }).hash;
 
-/** OpenSSL SHA-256 of one buffer, as a Buffer (valid until the caller drops it). */
-function nativeHash(data: Uint8Array): Buffer {
-  return oneShot ? oneShot('sha256', data, 'buffer') : createHash('sha256').update(data).digest();
+/**
+ * OpenSSL SHA-256 of one buffer, written into out[0..32). The one-shot digest comes back
+ * as a 32-character latin1 string, a V8 heap string, instead of a Buffer: no off-heap
+ * allocation (malloc + BackingStore + sweep) per hash.
+ */
+function nativeHashInto(data: Uint8Array, out: Uint8Array): Uint8Array {
+  if (oneShot) {
+    const d = oneShot('sha256', data, 'binary'); // 'binary' is latin1: one char per byte
+    for (let i = 0; i < 32; i++) out[i] = d.charCodeAt(i);
+  } else out.set(createHash('sha256').update(data).digest());
+  return out;
+}
+
+// What OpenSSL hashes when it is more than one buffer (K ^ ipad ‖ message, tag prefix ‖
+// parts), copied into one reused array. Safe as module scratch: hashing is synchronous
+// and only the digest, copied out, leaves these functions.
+let scratch = new Uint8Array(2048);
+const SCRATCH_KEEP = 1 << 16; // a larger message gets a one-off buffer, not a retained one
+function hashInput(n: number): Uint8Array {
+  return n <= scratch.length ? scratch : n <= SCRATCH_KEEP ? (scratch = new Uint8Array(n)) : new Uint8Array(n);
 }
 
 function nativeSha256(parts: readonly Uint8Array[]): Uint8Array {
-  if (oneShot) return ownBytes(oneShot('sha256', parts.length === 1 ? parts[0]! : concatBytes(...parts), 'buffer'));
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return ownBytes(h.digest());
+  const out = new Uint8Array(32);
+  if (parts.length === 1) return nativeHashInto(parts[0]!, out);
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const buf = hashInput(n);
+  let o = 0;
+  for (const p of parts) {
+    buf.set(p, o);
+    o += p.length;
+  }
+  return nativeHashInto(buf.subarray(0, o), out);
 }
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
@@ -50,9 +74,6 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 
 const PAD = new Uint8Array(64); // the key block being XORed (scratch)
 const INNER = new Uint8Array(32); // the inner digest (scratch)
-let scratch = new Uint8Array(2048); // K ^ ipad ‖ message, for the OpenSSL inner hash
-const SCRATCH_KEEP = 1 << 16; // a larger message gets a one-off buffer, not a retained one
-
 /** RFC 2104: a key longer than the block is replaced by its hash (done before any js.start). */
 const blockKey = (key: Uint8Array): Uint8Array => (key.length > 64 ? sha256(key) : key);
 
@@ -64,7 +85,7 @@ function padKey(k: Uint8Array, x: number): Uint8Array {
 
 /** OpenSSL's SHA256((K ^ ipad) ‖ msg ‖ more…), copied into one reused buffer (no Hmac object). */
 function innerNative(key: Uint8Array, msg: Uint8Array, more: readonly Uint8Array[], n: number): Uint8Array {
-  const buf = 64 + n <= scratch.length ? scratch : 64 + n <= SCRATCH_KEEP ? (scratch = new Uint8Array(64 + n)) : new Uint8Array(64 + n);
+  const buf = hashInput(64 + n);
   buf.set(padKey(key, 0x36));
   buf.set(msg, 64);
   let o = 64 + msg.length;
@@ -72,7 +93,7 @@ function innerNative(key: Uint8Array, msg: Uint8Array, more: readonly Uint8Array
     buf.set(p, o);
     o += p.length;
   }
-  return nativeHash(buf.subarray(0, o));
+  return nativeHashInto(buf.subarray(0, o), INNER);
 }
 
 export function hmacSha256(key: Uint8Array, msg: Uint8Array, ...more: Uint8Array[]): Uint8Array {

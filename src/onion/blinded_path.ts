@@ -29,15 +29,31 @@ export function readIntroNode(r: Reader): IntroNode {
   throw new DecodeError(`sciddir_or_pubkey: bad first byte ${first}`);
 }
 
-/** Serializes one `blinded_path`. Refuses shapes no reader would accept. */
+/** Serializes one `blinded_path`, written once into its output. Refuses shapes no reader would accept. */
 export function encodeBlindedPath(p: BlindedPath): Uint8Array {
   if (p.hops.length < 1 || p.hops.length > 255) throw new RangeError('blinded_path: num_hops must be 1..255');
-  const parts: Uint8Array[] = [encodeIntroNode(p.intro), p.firstPathKey, new Uint8Array([p.hops.length])];
+  const intro = encodeIntroNode(p.intro);
+  let n = intro.length + p.firstPathKey.length + 1;
   for (const h of p.hops) {
     if (h.encryptedData.length > 0xffff) throw new RangeError('blinded_path: encrypted_recipient_data too long');
-    parts.push(h.blindedNodeId, u16(h.encryptedData.length), h.encryptedData);
+    n += h.blindedNodeId.length + 2 + h.encryptedData.length;
   }
-  return concatBytes(...parts);
+  const out = new Uint8Array(n);
+  out.set(intro);
+  let o = intro.length;
+  out.set(p.firstPathKey, o);
+  o += p.firstPathKey.length;
+  out[o++] = p.hops.length;
+  for (const h of p.hops) {
+    out.set(h.blindedNodeId, o);
+    o += h.blindedNodeId.length;
+    const len = h.encryptedData.length;
+    out[o++] = len >>> 8;
+    out[o++] = len & 0xff;
+    out.set(h.encryptedData, o);
+    o += len;
+  }
+  return out;
 }
 
 /** Reads one `blinded_path` at the reader's position (for callers embedding it in other structures). */

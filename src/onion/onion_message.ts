@@ -9,8 +9,8 @@ import { aeadDecrypt } from '../crypto/chacha.js';
 import { asPubKey, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 import { blindHops, createBlindedPath } from './blinding.js';
 import { decodeEncryptedData } from './encrypted_data.js';
-import { decodeOnionMsgTlv, encodeOnionMsgTlv, type OnionMsgTlv } from './onionmsg_tlv.js';
-import { buildSphinxPacket, chooseOnionMessagePayloadSize, peelSphinxPacket } from './sphinx.js';
+import { decodeOwnedOnionMsgTlv, encodeOnionMsgTlv, type OnionMsgTlv } from './onionmsg_tlv.js';
+import { buildSphinxPacket, chooseOnionMessagePayloadSize, peelSphinxPayload } from './sphinx.js';
 import type { SelfHopBlinding } from './self_hop.js';
 import { FirstHopSessions } from './first_hop_sessions.js';
 import { hopSecrets, type HopSecretCache } from './hop_secrets.js';
@@ -188,8 +188,9 @@ export type PeeledOnionMessage =
 export function peelOnionMessage(nodePriv: PrivKey, pathKey: Uint8Array, packet: Uint8Array, cache?: HopSecretCache): PeeledOnionMessage {
   const E = asPubKey(pathKey);
   const hop = cache ? cache.get(nodePriv, E) : hopSecrets(nodePriv, E);
-  const layer = peelSphinxPacket(hop.blindedPriv, packet);
-  const onionmsg = decodeOnionMsgTlv(layer.payload);
+  const layer = peelSphinxPayload(hop.blindedPriv, packet);
+  // layer.payload is a fresh array nobody else holds: its fields can be views into it.
+  const onionmsg = decodeOwnedOnionMsgTlv(layer.payload);
   if (onionmsg.encryptedRecipientData === undefined) throw new DecodeError('onion message: missing encrypted_recipient_data');
   const encryptedData = decodeEncryptedData(aeadDecrypt(hop.rho, onionmsg.encryptedRecipientData));
   if (encryptedData.allowedFeatures?.some((x) => x !== 0)) throw new DecodeError('onion message: allowed_features has unknown bits');

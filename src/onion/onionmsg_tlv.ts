@@ -48,18 +48,31 @@ export function encodeOnionMsgTlv(t: OnionMsgTlv): Uint8Array {
  * message type (≥ 64) is refused. A `reply_path` must be exactly one blinded path.
  */
 export function decodeOnionMsgTlv(b: Uint8Array): OnionMsgTlv {
+  return decode(b, true);
+}
+
+/**
+ * decodeOnionMsgTlv for bytes the caller hands over (a freshly decrypted payload that
+ * nothing else holds or will write): the byte fields are views into `b`, not copies.
+ */
+export function decodeOwnedOnionMsgTlv(b: Uint8Array): OnionMsgTlv {
+  return decode(b, false);
+}
+
+function decode(b: Uint8Array, copy: boolean): OnionMsgTlv {
+  const own = (v: Uint8Array): Uint8Array => (copy ? v.slice() : v);
   let replyPath: BlindedPath | undefined;
   let encryptedRecipientData: Uint8Array | undefined;
   let message: OnionMessageContent | undefined;
   const unknown: { type: bigint; value: Uint8Array }[] = [];
   for (const rec of parseTlvStream(b)) {
     if (rec.type === ONIONMSG_REPLY_PATH) replyPath = decodeBlindedPath(rec.value);
-    else if (rec.type === ONIONMSG_ENCRYPTED_RECIPIENT_DATA) encryptedRecipientData = rec.value.slice();
+    else if (rec.type === ONIONMSG_ENCRYPTED_RECIPIENT_DATA) encryptedRecipientData = own(rec.value);
     else if (rec.type >= ONIONMSG_FIRST_MESSAGE_TYPE) {
       if (message !== undefined) throw new DecodeError('onionmsg_tlv: more than one message type');
-      message = { type: rec.type, value: rec.value.slice() };
+      message = { type: rec.type, value: own(rec.value) };
     } else if (rec.type % 2n === 0n) throw new DecodeError(`onionmsg_tlv: unknown even type ${rec.type}`);
-    else unknown.push({ type: rec.type, value: rec.value.slice() });
+    else unknown.push({ type: rec.type, value: own(rec.value) });
   }
   return {
     ...(replyPath !== undefined && { replyPath }),

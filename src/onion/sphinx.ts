@@ -1,11 +1,11 @@
 // BOLT 4 Sphinx: building an onion packet for a list of hop keys, and peeling one layer.
 // The same code serves payment onions (1300-byte payloads, associated data = payment
 // hash) and onion messages (1300 or 32768 bytes, no associated data).
-import { encodeBigSize } from '../codec/bigsize.js';
-import { concatBytes, equalBytes } from '../codec/bytes.js';
+import { bigSizeLength, decodeBigSize, writeBigSize } from '../codec/bigsize.js';
+import { equalBytes } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
-import { chacha20Stream, chacha20StreamAt, chacha20Xor } from '../crypto/chacha.js';
+import { chacha20XorInto } from '../crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../crypto/hash.js';
 import { asPubKey, ecdh, ecdhOnce, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 
@@ -23,8 +23,26 @@ const ZERO_HMAC = new Uint8Array(HMAC_LEN);
 
 /** Bytes a payload takes in the payload area: bigsize(len) ‖ payload ‖ hmac. */
 export function framedSize(payload: Uint8Array): number {
-  return encodeBigSize(payload.length).length + payload.length + HMAC_LEN;
+  return bigSizeLength(payload.length) + payload.length + HMAC_LEN;
 }
+
+// The payload area a packet is built in. Module-level scratch is safe because building is
+// synchronous (no other build can start between its first write and its final copy: only
+// hashing and EC code run in between) and the area never escapes: the packet returned is a
+// fresh array the area is copied into. Payload
+// areas up to SCRATCH_KEEP bytes (both onion-message sizes) reuse it; a larger, unusual
+// size gets a one-off array rather than a retained one.
+const SCRATCH_KEEP = 1 << 16;
+let area = new Uint8Array(SMALL_PAYLOAD_SIZE);
+function payloadArea(L: number): Uint8Array {
+  if (L === area.length) return area;
+  if (L < area.length) return area.subarray(0, L);
+  if (L > SCRATCH_KEEP) return new Uint8Array(L);
+  area = new Uint8Array(L);
+  return area;
+}
+/** The decrypted first bytes of a peeled layer: the payload's BigSize length (scratch, never returned). */
+const PREFIX = new Uint8Array(9);
 
 /** The onion-message size rule (CLN, LDK): 1300 if everything fits, else 32768, else none. */
 export function chooseOnionMessagePayloadSize(payloads: readonly Uint8Array[]): number {
@@ -89,14 +107,13 @@ export interface BuildPacketArgs {
   readonly firstHop?: SphinxHopKeys;
 }
 
-function xorInto(dst: Uint8Array, src: Uint8Array): void {
-  for (let i = 0; i < dst.length; i++) dst[i]! ^= src[i]!;
-}
-
 /**
  * Builds `version ‖ E_0 ‖ payloads ‖ hmac`. The initial fill is ChaCha20 under
  * HMAC("pad", session_key), as CLN and the reference code do, so the vectors match.
  * A payload set that does not fit is a RangeError.
+ *
+ * Every layer is framed, shifted and encrypted in place in one payload area, and the
+ * packet is written once into its fresh output array: no per-hop keystreams or copies.
  */
 export function buildSphinxPacket(args: BuildPacketArgs): Uint8Array {
   const { hopPubkeys, payloads } = args;
@@ -106,40 +123,56 @@ export function buildSphinxPacket(args: BuildPacketArgs): Uint8Array {
   const n = hopPubkeys.length;
   if (n === 0 || payloads.length !== n) throw new RangeError('sphinx: need one payload per hop, at least one hop');
   if (!Number.isInteger(L) || L <= 0) throw new RangeError('sphinx: bad payload size');
-  const frames = payloads.map((p) => concatBytes(encodeBigSize(p.length), p));
-  const shifts = frames.map((f) => f.length + HMAC_LEN);
-  const total = shifts.reduce((a, b) => a + b, 0);
+  const shifts = payloads.map(framedSize);
+  let total = 0;
+  for (const s of shifts) total += s;
   if (total > L) throw new RangeError(`sphinx: payloads need ${total} bytes, only ${L} available`);
 
   if (args.firstHop && !args.sessionKey) throw new RangeError('sphinx: firstHop needs its sessionKey');
   const keys = sphinxKeySchedule(hopPubkeys, sessionKey, args.firstHop);
   const rhos = keys.map((k) => deriveKey('rho', k.sharedSecret));
-  const mus = keys.map((k) => deriveKey('mu', k.sharedSecret));
 
+  const W = payloadArea(L);
   // The filler is what the hops' own left shifts will have appended by the time the
-  // last hop reads the packet; the sender must precompute it for the HMACs to match.
-  // Only the keystream's tail [L - f, L + shift) is needed: start the cipher there.
-  let filler = new Uint8Array(0);
-  for (let i = 0; i < n - 1; i++) {
-    const f = filler.length;
-    const grown = new Uint8Array(f + shifts[i]!);
-    grown.set(filler);
-    xorInto(grown, chacha20StreamAt(rhos[i]!, L - f, f + shifts[i]!));
-    filler = grown;
+  // last hop reads the packet; the sender must precompute it for the HMACs to match. It
+  // is built where it ends up, at the area's tail: after hop i it is the previous filler
+  // ‖ s_i zeros, XORed with hop i's keystream from L − (its old length). Only that tail
+  // of each keystream is generated.
+  const fillerLen = total - shifts[n - 1]!;
+  const tail = L - fillerLen;
+  for (let i = 0, f = 0; i < n - 1; i++) {
+    const grown = W.subarray(tail, tail + f + shifts[i]!);
+    grown.fill(0, f);
+    chacha20XorInto(rhos[i]!, L - f, grown, grown);
+    f += shifts[i]!;
   }
 
-  let mix = chacha20Stream(deriveKey('pad', sessionKey), L);
-  let nextHmac: Uint8Array = ZERO_HMAC;
+  // The last hop's layer: its frame, then the pad stream shifted right by its frame. The
+  // stream's bytes that would land under the filler are never read, so never generated.
+  const sLast = shifts[n - 1]!;
+  chacha20XorInto(deriveKey('pad', sessionKey), 0, undefined, W.subarray(0, tail - sLast));
+  W.copyWithin(sLast, 0, tail - sLast);
+  const hmac = new Uint8Array(HMAC_LEN); // the next layer's HMAC, zero for the last hop
   for (let i = n - 1; i >= 0; i--) {
-    const shifted = new Uint8Array(L);
-    shifted.set(frames[i]!, 0);
-    shifted.set(nextHmac, frames[i]!.length);
-    shifted.set(mix.subarray(0, L - shifts[i]!), shifts[i]!);
-    mix = chacha20Xor(rhos[i]!, shifted);
-    if (i === n - 1) mix.set(filler, L - filler.length);
-    nextHmac = ad.length ? hmacSha256(mus[i]!, mix, ad) : hmacSha256(mus[i]!, mix);
+    const p = payloads[i]!;
+    if (i < n - 1) W.copyWithin(shifts[i]!, 0, L - shifts[i]!);
+    const at = writeBigSize(W, 0, p.length);
+    W.set(p, at);
+    W.set(hmac, at + p.length);
+    if (i === n - 1) {
+      // The filler is not encrypted again under the last hop's key: the hops' shifts add it.
+      const body = W.subarray(0, tail);
+      chacha20XorInto(rhos[i]!, 0, body, body);
+    } else chacha20XorInto(rhos[i]!, 0, W, W);
+    const mu = deriveKey('mu', keys[i]!.sharedSecret);
+    hmac.set(ad.length ? hmacSha256(mu, W, ad) : hmacSha256(mu, W));
   }
-  return concatBytes(new Uint8Array([PACKET_VERSION]), keys[0]!.ephemeralKey, mix, nextHmac);
+  const packet = new Uint8Array(PACKET_OVERHEAD + L);
+  packet[0] = PACKET_VERSION;
+  packet.set(keys[0]!.ephemeralKey, 1);
+  packet.set(W, 34);
+  packet.set(hmac, 34 + L);
+  return packet;
 }
 
 export interface PeeledLayer {
@@ -168,12 +201,27 @@ export function parseSphinxPacket(packet: Uint8Array): { publicKey: PubKey; payl
   return { publicKey, payloads, hmac };
 }
 
+/** A peeled layer without the last hop's next_onion (what onion-message code reads). */
+export type PeeledPayload = Omit<PeeledLayer, 'nextOnion'>;
+
 /**
  * Peels one layer with `priv` (for a blinded hop, pass the blinded private key). The
  * payload area's size is whatever the packet's length implies. Every failure — bad
  * version, key, HMAC or framing — is a DecodeError.
  */
 export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array = EMPTY): PeeledLayer {
+  return peel(priv, packet, associatedData, true) as PeeledLayer;
+}
+
+/**
+ * peelSphinxPacket for a reader that never looks at the last hop's next_onion (onion
+ * messages): the same checks and results, minus the copy of the area kept for it.
+ */
+export function peelSphinxPayload(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array = EMPTY): PeeledPayload {
+  return peel(priv, packet, associatedData, false);
+}
+
+function peel(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array, finalNextOnion: boolean): PeeledPayload | PeeledLayer {
   const { publicKey, payloads, hmac } = parseSphinxPacket(packet);
   const L = payloads.length;
   const ss = ecdh(priv, publicKey);
@@ -181,36 +229,55 @@ export function peelSphinxPacket(priv: PrivKey, packet: Uint8Array, associatedDa
   const expected = associatedData.length ? hmacSha256(mu, payloads, associatedData) : hmacSha256(mu, payloads);
   if (!equalBytes(expected, hmac)) throw new DecodeError('onion packet: bad hmac');
 
-  // Decrypt payloads ‖ L zero bytes; the zeros become the encrypted tail the next hop gets.
-  const plain = new Uint8Array(2 * L);
-  plain.set(payloads);
-  const buf = chacha20Xor(deriveKey('rho', ss), plain);
-  const r = new Reader(buf.subarray(0, L));
-  const len = r.bigSize();
+  // Decrypted, the area reads bigsize(len) ‖ payload ‖ next hmac ‖ …: decrypt the length
+  // first, then exactly the payload and the HMAC into their own fresh arrays.
+  const rho = deriveKey('rho', ss);
+  const pre = L >= PREFIX.length ? PREFIX : PREFIX.subarray(0, L);
+  chacha20XorInto(rho, 0, payloads, pre);
+  const { value: len, size } = decodeBigSize(pre);
   // BOLT 4 onion decryption: a payload shorter than 2 bytes is refused (CLN does too).
   if (len < 2n) throw new DecodeError('onion packet: payload length below 2');
-  if (len > BigInt(r.remaining)) throw new DecodeError('onion packet: payload length exceeds packet');
-  const payload = r.bytes(Number(len)).slice();
-  if (r.remaining < HMAC_LEN) throw new DecodeError('onion packet: no room for next hmac');
-  const nextHmac = r.bytes(HMAC_LEN).slice();
+  if (len > BigInt(L - size)) throw new DecodeError('onion packet: payload length exceeds packet');
+  const end = size + Number(len);
+  if (L - end < HMAC_LEN) throw new DecodeError('onion packet: no room for next hmac');
+  const payload = new Uint8Array(end - size);
+  chacha20XorInto(rho, size, payloads.subarray(size, end), payload);
+  const shift = end + HMAC_LEN;
+  const nextHmac = new Uint8Array(HMAC_LEN);
+  chacha20XorInto(rho, end, payloads.subarray(end, shift), nextHmac);
   const isFinal = equalBytes(nextHmac, ZERO_HMAC);
-  const shift = r.offset;
-  // The next key is blinded from the packet key as received, not from any tweaked key.
-  const shifted = () => concatBytes(new Uint8Array([PACKET_VERSION]), pointMul(publicKey, sha256(publicKey, ss)), buf.subarray(shift, shift + L), nextHmac);
+  // The packet to pass on: the area shifted left by this frame with the keystream's
+  // continuation past L as its tail, built straight in its own array. `rest` is the
+  // still-encrypted remainder of the area (caller's bytes, read now or copied below).
+  const shifted = (rest: Uint8Array): Uint8Array => {
+    const next = new Uint8Array(PACKET_OVERHEAD + L);
+    next[0] = PACKET_VERSION;
+    // The next key is blinded from the packet key as received, not from any tweaked key.
+    next.set(pointMul(publicKey, sha256(publicKey, ss)), 1);
+    const area = next.subarray(34, 34 + L);
+    area.set(rest); // then zeros: the encrypted tail the next hop gets is pure keystream
+    chacha20XorInto(rho, shift, area, area);
+    next.set(nextHmac, 34 + L);
+    return next;
+  };
   if (isFinal) {
+    if (!finalNextOnion) return { payload, nextHmac, isFinal, sharedSecret: ss };
     // At the last hop only payment code reads next_onion: derive it (a point
-    // multiplication) on first use, not on every onion message a node receives.
+    // multiplication and a pass of ChaCha20) on first use, not on every onion message a
+    // node receives; the rest of the area is copied now, so later changes to `packet` do
+    // not reach it.
+    const rest = payloads.slice(shift);
     let memo: Uint8Array | undefined;
     return {
       payload,
       nextHmac,
       isFinal,
       get nextOnion() {
-        return (memo ??= shifted());
+        return (memo ??= shifted(rest));
       },
       sharedSecret: ss,
     };
   }
-  const nextOnion = shifted();
+  const nextOnion = shifted(payloads.subarray(shift));
   return { payload, nextHmac, isFinal, nextPacket: nextOnion, nextOnion, sharedSecret: ss };
 }

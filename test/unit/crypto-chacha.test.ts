@@ -7,7 +7,7 @@ import { chacha20 as nobleChacha20, chacha20poly1305 as nobleAead } from '@noble
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
 import { DecodeError } from '../../src/codec/errors.js';
-import { AEAD_JS_MAX, aeadDecrypt, aeadEncrypt, CHACHA_JS_MAX, chacha20Stream, chacha20StreamAt, chacha20Xor } from '../../src/crypto/chacha.js';
+import { AEAD_JS_MAX, aeadDecrypt, aeadEncrypt, CHACHA_INTO_JS_MAX, CHACHA_JS_MAX, chacha20Stream, chacha20StreamAt, chacha20Xor, chacha20XorInto } from '../../src/crypto/chacha.js';
 import { poly1305 } from '../../src/crypto/poly1305.js';
 import { Prng } from './onion-helpers.js';
 
@@ -48,6 +48,43 @@ test('chacha20StreamAt: offsets inside and across blocks, lengths on both paths,
     }
   }
   assert.throws(() => chacha20StreamAt(key, 64 * 2 ** 32, 1), RangeError);
+});
+
+test('chacha20XorInto: keystream or XOR from any offset into the caller\'s buffer, in place or not, aligned or not, on both paths', () => {
+  const key = rng.bytes(32);
+  const whole = nobleStream(key, 8192);
+  for (const off of [0, 1, 20, 63, 64, 65, 1300, 4095]) {
+    for (const len of [0, 1, 9, 32, 64, 255, 256, 1300, CHACHA_INTO_JS_MAX, CHACHA_INTO_JS_MAX + 1, 4000]) {
+      const ks = whole.subarray(off, off + len);
+      const data = rng.bytes(len);
+      const want = toHex(data.map((x, i) => x ^ ks[i]!));
+      for (const at of [0, 1, 2, 4]) {
+        const host = new Uint8Array(len + at + 3).fill(0x5a);
+        const out = host.subarray(at, at + len);
+        chacha20XorInto(key, off, undefined, out);
+        assert.equal(toHex(out), toHex(ks), `stream off ${off} len ${len} at +${at}`);
+        const src = Uint8Array.from(data);
+        chacha20XorInto(key, off, src, out);
+        assert.equal(toHex(out), want, `xor off ${off} len ${len} at +${at}`);
+        assert.deepEqual(src, data, 'the input is not modified');
+        out.set(data);
+        chacha20XorInto(key, off, out, out);
+        assert.equal(toHex(out), want, `in place off ${off} len ${len} at +${at}`);
+        assert.equal(host[at - 1] ?? 0x5a, 0x5a, 'nothing written before out');
+        assert.equal(host[at + len], 0x5a, 'nothing written after out');
+      }
+    }
+  }
+  // A longer input is read only as far as out reaches; a shorter one is refused.
+  const out = new Uint8Array(10);
+  chacha20XorInto(key, 5, new Uint8Array(50), out);
+  assert.equal(toHex(out), toHex(whole.subarray(5, 15)));
+  assert.throws(() => chacha20XorInto(key, 0, new Uint8Array(5), out), RangeError);
+  assert.throws(() => chacha20XorInto(key, 64 * 2 ** 32, undefined, out), RangeError);
+  for (const len of [16, 31, 33]) {
+    assert.throws(() => chacha20XorInto(new Uint8Array(len), 0, undefined, new Uint8Array(10)));
+    assert.throws(() => chacha20XorInto(new Uint8Array(len), 0, undefined, new Uint8Array(CHACHA_INTO_JS_MAX + 10)));
+  }
 });
 
 test('chacha20: a key of any length but 32 bytes is refused on both paths', () => {

@@ -102,6 +102,10 @@ test('node:crypto ChaCha20, ChaCha20-Poly1305, SHA-256 and HMAC equal @noble/cip
   }
   // Results are plain Uint8Arrays, not Buffers (deepEqual and callers' DataViews rely on it).
   assert.equal(Object.getPrototypeOf(sha256(new Uint8Array(1))), Uint8Array.prototype);
+  // Long inputs hash through a reused scratch buffer: each digest is still its own array.
+  const [h1, h2] = [sha256(new Uint8Array(500).fill(1)), sha256(new Uint8Array(300), new Uint8Array(300))];
+  assert.notEqual(h1.buffer, h2.buffer);
+  assert.equal(toHex(h1), toHex(nobleSha256(new Uint8Array(500).fill(1))), 'the first digest is not overwritten by the second');
   assert.equal(Object.getPrototypeOf(chacha20Stream(new Uint8Array(32), 10)), Uint8Array.prototype);
   assert.equal(Object.getPrototypeOf(aeadDecrypt(new Uint8Array(32), aeadEncrypt(new Uint8Array(32), new Uint8Array(5)))), Uint8Array.prototype);
 });
