@@ -40,6 +40,40 @@ function dirBytes(dir: string): number {
   return n;
 }
 
+/** The tables LevelDB's current version references (leveldb.sstables), per level. */
+function liveTables(db: ClassicLevel): { liveMb: number; levels: Record<string, { files: number; mb: number }> } {
+  const levels: Record<string, { files: number; mb: number }> = {};
+  let level = '';
+  let bytes = 0;
+  for (const line of db.getProperty('leveldb.sstables').split('\n')) {
+    const head = /^--- level (\d+) ---/.exec(line);
+    if (head) level = head[1]!;
+    const f = /^ *\d+:(\d+)\[/.exec(line);
+    if (!f) continue;
+    const l = (levels[level] ??= { files: 0, mb: 0 });
+    l.files++;
+    l.mb += Number(f[1]) / 2 ** 20;
+    bytes += Number(f[1]);
+  }
+  for (const l of Object.values(levels)) l.mb = +l.mb.toFixed(1);
+  return { liveMb: +(bytes / 2 ** 20).toFixed(1), levels };
+}
+
+/** Files in a LevelDB directory by kind (.ldb tables, .log, MANIFEST…): count and MB. */
+function filesByKind(dir: string): Record<string, { n: number; mb: number }> {
+  const out: Record<string, { n: number; mb: number }> = {};
+  for (const f of readdirSync(dir)) {
+    const st = statSync(join(dir, f), { throwIfNoEntry: false });
+    if (!st) continue;
+    const kind = /\.(\w+)$/.exec(f)?.[1] ?? f.replace(/-\d+$/, '');
+    const k = (out[kind] ??= { n: 0, mb: 0 });
+    k.n++;
+    k.mb += st.size / 2 ** 20;
+  }
+  for (const k of Object.values(out)) k.mb = +k.mb.toFixed(1);
+  return out;
+}
+
 async function throughput(payers: number, durationMs: number): Promise<Row> {
   const net = new SimNetwork();
   try {
@@ -152,9 +186,11 @@ export async function storage(count: number): Promise<Row[]> {
     const raw = new ClassicLevel(dir);
     await raw.open();
     await raw.compactRange('\u0000', '\uffff');
-    await raw.close();
     const compactSecs = (performance.now() - tc) / 1000;
+    const tables = liveTables(raw);
+    await raw.close();
     const dbMb = dirBytes(dir) / 2 ** 20;
+    console.error(`scale: ${JSON.stringify({ dirMb: +dbMb.toFixed(1), ...tables, files: filesByKind(dir) })}`);
     const startMs = await medianStart(s);
     const rssStart = rssMb(s.plugin!.pid!);
     // A freshly bulk-loaded LevelDB compacts in background threads for a while; a real
