@@ -21,8 +21,17 @@ const JSON_OPEN = 0x7b; // '{': a record stored as JSON text
 const ABSENT = 0;
 const NULL = 1;
 const BYTES = 2;
-/** Lowercase and whole bytes, so decoding gives back the very same string. */
-const CANONICAL_HEX = /^(?:[0-9a-f]{2})*$/;
+const UPPER_HEX = /[A-F]/;
+
+/** The bytes of a lowercase hex string (so decoding gives back the very same string), else undefined. */
+function canonicalHex(v: string): Uint8Array | undefined {
+  if (UPPER_HEX.test(v)) return undefined;
+  try {
+    return fromHex(v);
+  } catch {
+    return undefined;
+  }
+}
 
 export class CorruptValueError extends Error {
   override readonly name = 'CorruptValueError';
@@ -32,15 +41,15 @@ export function hexFieldsCodec<T extends { [k: string]: Json | undefined }>(name
   return {
     name,
     encode(value: T): Uint8Array {
-      const rest: { [k: string]: Json | undefined } = { ...value };
+      const binary = new Set<string>();
       const parts: Uint8Array[] = [];
       let size = 1;
       for (const f of fields) {
         const v = value[f];
         let part: Uint8Array;
+        const raw = typeof v === 'string' ? canonicalHex(v) : undefined;
         if (v === null) part = Uint8Array.of(NULL);
-        else if (typeof v === 'string' && CANONICAL_HEX.test(v)) {
-          const raw = fromHex(v);
+        else if (raw) {
           part = new Uint8Array(5 + raw.length);
           part[0] = BYTES;
           new DataView(part.buffer).setUint32(1, raw.length);
@@ -50,10 +59,12 @@ export function hexFieldsCodec<T extends { [k: string]: Json | undefined }>(name
           size += 1;
           continue; // absent, or kept as it is in the JSON
         }
-        delete rest[f];
+        binary.add(f);
         parts.push(part);
         size += part.length;
       }
+      const rest: { [k: string]: Json | undefined } = {};
+      for (const k of Object.keys(value)) if (!binary.has(k)) rest[k] = value[k];
       const json = utf8(JSON.stringify(rest));
       const out = new Uint8Array(size + json.length);
       out[0] = FORMAT;

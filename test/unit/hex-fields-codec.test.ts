@@ -22,6 +22,7 @@ test('hex fields codec: round trips canonical hex, null, absent, non-canonical h
     { a: 'ABCD', b: '0', c: 'zz', d: 7 as unknown as string },
     {},
     { a: hex(70_000) },
+    { a: 'ab', nested: { a: 'cd', b: null } }, // only top-level fields are taken out
   ];
   for (const v of cases) assert.deepEqual(codec.decode(codec.encode(v)), v);
 });
