@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Level } from 'level';
-import { Store, StoreError, SCHEMA_VERSION } from '../../src/store/store.js';
+import { Store, StoreError, SCHEMA_VERSION, type Json } from '../../src/store/store.js';
 import { hexFieldsCodec, CorruptValueError } from '../../src/store/hex-fields-codec.js';
 import { ServerStore, type InvoiceRecord } from '../../src/server/server-store.js';
 import { utf8 } from '../../src/codec/bytes.js';
 
-type Rec = { [k: string]: string | number | null | undefined | Record<string, number> };
+type Rec = { [k: string]: Json | undefined };
 const codec = hexFieldsCodec<Rec>('t', ['a', 'b', 'c', 'd']);
 const hex = (n: number) => randomBytes(n).toString('hex');
 
