@@ -4,6 +4,7 @@
 // invoice is only accepted for an offer built from paths we handed to that slot.
 import { toHex } from '../codec/bytes.js';
 import type { Store, StoreOp, Json } from '../store/store.js';
+import { hexFieldsCodec } from '../store/hex-fields-codec.js';
 
 export type InvoiceStatus = 'pending' | 'confirmed';
 
@@ -45,6 +46,8 @@ export interface RecipientRecord {
 }
 
 const INV = 'server-invoices';
+/** Invoice records keep their hex fields as bytes on disk (half the size of hex in JSON). */
+const INVOICE_CODEC = hexFieldsCodec<InvoiceRecord>('asyncpay-invoice-record', ['invoice', 'forward_invoice_request_path', 'persisted_reply_path', 'offer_id']);
 const RCPT = 'server-recipients';
 const ISSUED = 'server-issued-paths';
 /** Offer path sets remembered per slot (R builds from whichever reply it processes first). */
@@ -67,7 +70,9 @@ export class ServerStore {
   private generation = 0;
   private writesInFlight = 0;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    store.useCodec(INV, INVOICE_CODEC);
+  }
 
   async listRecipients(): Promise<Array<{ rk: string; rec: RecipientRecord }>> {
     return (await this.store.list<RecipientRecord>(RCPT)).map((e) => ({ rk: e.key, rec: e.value }));

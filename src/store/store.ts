@@ -1,9 +1,18 @@
-// LevelDB through `level`: typed JSON sublevels, atomic batches across them, and a
-// schema version key so a future layout change can refuse or migrate old data.
+// LevelDB through `level`: typed JSON sublevels (or a space's own value codec),
+// atomic batches across them, and a schema version key so a layout change can
+// refuse or migrate old data.
 import { Level } from 'level';
 import { mkdirSync } from 'node:fs';
+import type { ValueCodec } from './hex-fields-codec.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: a space may store its values with its own codec (the server's invoice records,
+ * hex fields as bytes). Version 1 databases hold only JSON values, which those codecs
+ * still read, so they are upgraded in place; a version 1 plugin refuses a version 2
+ * database instead of misreading it.
+ */
+export const SCHEMA_VERSION = 2;
+const UPGRADABLE = [1];
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json | undefined };
 
@@ -21,6 +30,7 @@ export class StoreError extends Error {
 
 export class Store {
   private readonly subs = new Map<string, Sub>();
+  private readonly codecs = new Map<string, ValueCodec<never>>();
   private constructor(private readonly db: Db, readonly dir: string) {}
 
   /** Opens (creating if needed) the database in `dir` and checks its schema version. */
@@ -35,7 +45,7 @@ export class Store {
     const store = new Store(db, dir);
     const meta = store.space('meta');
     const v = await meta.get('schema');
-    if (v === undefined) await meta.put('schema', SCHEMA_VERSION);
+    if (v === undefined || (typeof v === 'number' && UPGRADABLE.includes(v))) await meta.put('schema', SCHEMA_VERSION);
     else if (v !== SCHEMA_VERSION) {
       await db.close();
       throw new StoreError(`database at ${dir} has schema version ${String(v)}, this plugin understands ${SCHEMA_VERSION}`);
@@ -43,10 +53,23 @@ export class Store {
     return store;
   }
 
+  /**
+   * Values of `space` are written with `codec` from now on (set before the space is
+   * used). The codec must also read whatever the space already holds.
+   */
+  useCodec<T extends Json>(space: string, codec: ValueCodec<T>): void {
+    const had = this.codecs.get(space);
+    if (had === codec) return;
+    if (had || this.subs.has(space)) throw new StoreError(`space ${space} already in use with another value encoding`);
+    this.codecs.set(space, codec as unknown as ValueCodec<never>);
+  }
+
   private space(name: string): Sub {
     let s = this.subs.get(name);
     if (!s) {
-      s = this.db.sublevel<string, Json>(name, { valueEncoding: 'json' }) as Sub;
+      const codec = this.codecs.get(name);
+      const valueEncoding = codec ? { name: codec.name, format: 'view' as const, encode: codec.encode, decode: codec.decode } : 'json';
+      s = this.db.sublevel<string, Json>(name, { valueEncoding: valueEncoding as 'json' }) as Sub;
       this.subs.set(name, s);
     }
     return s;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Store, StoreError, SCHEMA_VERSION } from '../../src/store/store.js';
+import { crashCodec } from '../helpers/store-crash-codec.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'asyncpay-store-'));
 
@@ -48,15 +49,19 @@ test('store: kill -9 during batches never leaves a torn batch', async () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const s = await Store.open(dir);
+    s.useCodec('c', crashCodec);
     const x = await s.get<number>('a', 'x');
     const y = await s.get<{ gen: number }>('a', 'y');
     const z = await s.get<number[]>('b', 'z');
+    const w = await s.get<{ gen: number; h: string }>('c', 'w');
     if (x !== undefined) {
       assert.equal(y?.gen, x, `round ${round}`);
       assert.deepEqual(z, [x, x]);
+      assert.deepEqual(w, { gen: x, h: x.toString(16).padStart(8, '0').repeat(1 + (x % 300)) });
     } else {
       assert.equal(y, undefined);
       assert.equal(z, undefined);
+      assert.equal(w, undefined);
     }
     await s.close();
   }
