@@ -1,29 +1,22 @@
 // The async recipient role (R), as LDK's recipient behaves (async-protocol.md §7):
 // keeps a cache of offers built with a static invoice server, so that
 // `lightning-cli asyncoffer` has an offer payers can use while this node is offline.
-// Decides and persists here; the pure rules live in cache.ts, building in
-// invoice-maker.ts, sending invoices in invoice-sender.ts; getting paid (releases,
-// HTLC claims, fresh invoices) in pay/.
+// Decides and persists here; the pure rules live in cache.ts, the offer_paths
+// exchange with the server in offer-paths.ts, building in invoice-maker.ts, sending
+// invoices in invoice-sender.ts; getting paid (releases, HTLC claims, fresh invoices) in pay/.
 import { fromHex, toHex } from '../codec/bytes.js';
-import type { NonEmpty } from '../bolt12/build.js';
 import { RpcError, JSONRPC_INVALID_PARAMS } from '../cln/errors.js';
-import { sha256 } from '../crypto/hash.js';
-import { randomBytes } from '../crypto/secp.js';
-import type { OfferPathsMessage } from '../messages/types.js';
-import { decodeBlindedPath, encodeBlindedPath, encodeBlindedPaths } from '../onion/blinded_path.js';
+import { decodeBlindedPath } from '../onion/blinded_path.js';
 import type { BlindedPath } from '../onion/types.js';
 import type { Json, Store, StoreOp } from '../store/store.js';
 import type { PathContext } from '../transport/context.js';
 import type { Inbound, Transport } from '../transport/transport.js';
-import { RequestBackoff } from './backoff.js';
 import { OfferCache, type SlotRecord } from './cache.js';
-import {
-  DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_OFFER_COUNT, MAX_REQUEST_COPIES, MAX_UPDATE_ATTEMPTS, OFFER_PATHS_REPLY_LIFETIME,
-} from './constants.js';
-import { InvoiceMaker, offerIdHex, type MadeInvoice } from './invoice-maker.js';
+import { DEFAULT_OFFER_COUNT, DEFAULT_TICK_MS, MAX_OFFER_COUNT } from './constants.js';
+import { InvoiceMaker } from './invoice-maker.js';
 import { InvoiceSender } from './invoice-sender.js';
-import { newOfferNonce } from './keys.js';
 import { noOfferError, noServerError, offerAnswer } from './offer-answer.js';
+import { OfferPathsExchange } from './offer-paths.js';
 import { handlePaymentMessage, heldOffer, type PayMessageHost } from './pay/messages.js';
 import { RecipientPayments } from './pay/payments.js';
 import { RecipientStore, type ServerConfig } from './recipient-store.js';
@@ -64,15 +57,13 @@ class AsyncRecipient implements RecipientRole {
   private server: ServerConfig | undefined;
   private serverPaths: BlindedPath[] = [];
   private configError: string | null = null;
-  /** LDK's offer_paths_request_attempts: checks that sent, since the last tick. Not persisted (LDK neither). */
-  private attempts = 0;
-  private backoff = new RequestBackoff();
   private ignored = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Getting paid: releases, HTLC claims, fresh invoices, payment records. */
   readonly pay: RecipientPayments;
   private readonly sender: InvoiceSender;
+  private readonly offerPaths: OfferPathsExchange;
 
   constructor(private readonly d: RecipientDeps) {
     this.db = new RecipientStore(d.store);
@@ -102,6 +93,19 @@ class AsyncRecipient implements RecipientRole {
       log: d.log,
       persist: (recs) => this.persist(recs),
       slotError: (r, msg) => this.slotError(r, msg),
+    });
+    this.offerPaths = new OfferPathsExchange({
+      transport: d.transport,
+      maker: this.maker,
+      sender: this.sender,
+      cache: () => this.cache,
+      serverPaths: () => (this.server ? this.serverPaths : undefined),
+      now: d.now,
+      log: d.log,
+      persist: (recs) => this.persist(recs),
+      prune: (now) => this.prune(now),
+      slotError: (r, msg) => this.slotError(r, msg),
+      ignore: (why) => this.ignore(why),
     });
   }
 
@@ -155,7 +159,7 @@ class AsyncRecipient implements RecipientRole {
 
   onPeerConnected(_peerId: string): void {
     // LDK re-checks offer paths on every connection (a server unreachable before may be now).
-    if (this.server) void this.job('peer connection check', () => this.checkOffers(false));
+    if (this.server) void this.job('peer connection check', () => this.offerPaths.check(false));
   }
 
   // ------------------------------------------------------------------ persistence
@@ -201,8 +205,7 @@ class AsyncRecipient implements RecipientRole {
     this.server = cfg;
     this.serverPaths = paths.map((h) => decodeBlindedPath(fromHex(h)));
     this.cache = fresh;
-    this.attempts = 0;
-    this.backoff = new RequestBackoff();
+    this.offerPaths.reset();
     this.configError = null;
     this.d.log.info(`static invoice server set (${paths.length} path(s)); offer cache restarted with ${this.count} slot(s)`);
     return true;
@@ -213,53 +216,8 @@ class AsyncRecipient implements RecipientRole {
   private async tick(): Promise<void> {
     if (!this.server) return;
     // A tick spent waiting counts down the backoff; the refresh of invoices goes on regardless.
-    await this.checkOffers(true, !this.backoff.tick());
+    await this.offerPaths.tick();
     await this.sender.refresh();
-  }
-
-  /** One offer-paths check (LDK check_refresh_async_offers): at most one slot requested. */
-  private async checkOffers(timerTick: boolean, backingOff = !this.backoff.mayRequest()): Promise<void> {
-    if (!this.server) return;
-    const now = this.d.now();
-    const removed = await this.prune(now);
-    if (timerTick || removed) this.attempts = 0;
-    if (this.attempts >= MAX_UPDATE_ATTEMPTS || backingOff) return;
-    const slot = this.cache.needsNewOfferSlot(now);
-    if (slot === undefined) return;
-    await this.requestOfferPaths(slot, now);
-  }
-
-  private async requestOfferPaths(slot: number, now: number): Promise<void> {
-    const rec = this.cache.get(slot)!;
-    const nonce = randomBytes(8);
-    let reply: BlindedPath;
-    try {
-      reply = await this.d.transport.createPath({ kind: 'offer_paths_reply', slot, expiresAt: now + OFFER_PATHS_REPLY_LIFETIME, nonce });
-    } catch (e) {
-      // LDK: no reply path, nothing sent, no attempt counted.
-      return this.slotError(rec, `cannot create a reply path for offer_paths_request: ${(e as Error).message}`);
-    }
-    this.attempts++;
-    this.cache.recordRequest(slot, toHex(nonce), now);
-    // Persist the nonce before sending: the answer may arrive at once.
-    await this.persist([rec]);
-    const errors: string[] = [];
-    let sent = 0;
-    for (const path of this.serverPaths.slice(0, MAX_REQUEST_COPIES)) {
-      try {
-        await this.d.transport.send(path, { kind: 'offer_paths_request', invoiceSlot: slot }, { replyPath: reply });
-        sent++;
-      } catch (e) {
-        errors.push((e as Error).message);
-      }
-    }
-    this.backoff.requestSent();
-    if (sent === 0) return this.slotError(rec, `could not send offer_paths_request: ${errors[0] ?? 'no server path'}`);
-    const { unanswered, skipTicks } = this.backoff;
-    if (unanswered > 1) {
-      await this.slotError(rec, `the server has not answered ${unanswered - 1} earlier offer_paths_request(s)${skipTicks ? `; backing off ${skipTicks} tick(s)` : ''}`);
-    }
-    this.d.log.debug(`sent offer_paths_request for slot ${slot} over ${sent} server path(s)`);
   }
 
   // ------------------------------------------------------------------ inbound messages
@@ -278,7 +236,7 @@ class AsyncRecipient implements RecipientRole {
     if (await handlePaymentMessage(this.payHost, this.pay, m)) return true;
     const msg = m.message;
     await this.job(`handling ${msg.kind}`, async () => {
-      if (c.kind === 'offer_paths_reply' && msg.kind === 'offer_paths') return this.onOfferPaths(c, msg, m.replyPath);
+      if (c.kind === 'offer_paths_reply' && msg.kind === 'offer_paths') return this.offerPaths.onOfferPaths(c, msg, m.replyPath);
       if (c.kind === 'persisted_reply' && msg.kind === 'static_invoice_persisted') return this.onPersisted(c);
       return this.ignore(`${msg.kind} on a ${c.kind} path is not what that path is for`);
     });
@@ -288,49 +246,6 @@ class AsyncRecipient implements RecipientRole {
   private ignore(why: string): void {
     this.ignored++;
     this.d.log.debug(`async recipient ignored ${why}`);
-  }
-
-  /** LDK handle_offer_paths (§4.3 checks, §7.4 building). */
-  private async onOfferPaths(ctx: Ctx<'offer_paths_reply'>, msg: OfferPathsMessage, replyPath: BlindedPath | undefined): Promise<void> {
-    const now = this.d.now();
-    const slot = ctx.slot;
-    const no = (why: string) => this.ignore(`offer_paths for slot ${slot}: ${why}`);
-    if (!replyPath) return no('no reply path to send the invoice over');
-    if (!this.server) return no('no static invoice server configured');
-    if (!this.cache.isOutstanding(slot, toHex(ctx.nonce))) return no('not an answer to a request we are waiting on (stale or never sent)');
-    await this.prune(now);
-    if (!this.cache.slotNeedsOffer(slot, now)) return no(`slot is ${this.cache.get(slot)?.state ?? 'unknown'} and needs no offer`);
-    if (!OfferCache.pathsExpiryAcceptable(msg.pathsAbsoluteExpiry, now)) {
-      return no(`paths expire at ${msg.pathsAbsoluteExpiry}, less than 90 days from now (${now})`);
-    }
-    if (msg.paths.length === 0) return no('empty path list');
-    const pathsHash = toHex(sha256(encodeBlindedPaths(msg.paths)));
-    if (this.cache.hasOfferWithPaths(pathsHash)) return no('same paths as an offer we already hold');
-    // A usable answer: the server is alive.
-    this.backoff.answered();
-    const rec = this.cache.get(slot)!;
-    const nonce = newOfferNonce();
-    let made: MadeInvoice;
-    let offer;
-    try {
-      offer = await this.maker.buildOffer(msg.paths as NonEmpty<BlindedPath>, msg.pathsAbsoluteExpiry, nonce);
-      made = await this.maker.makeInvoice(slot, offer, nonce, replyPath);
-    } catch (e) {
-      return this.slotError(rec, `cannot build an offer and static invoice: ${(e as Error).message}`);
-    }
-    this.cache.cachePending(slot, {
-      offer: toHex(offer.bytes),
-      offer_id: offerIdHex(offer),
-      nonce: toHex(nonce),
-      update_path: toHex(encodeBlindedPath(replyPath)),
-      paths_hash: pathsHash,
-      created_at: now,
-      expires_at: offer.absoluteExpiry === undefined ? null : Number(offer.absoluteExpiry),
-    });
-    // Persisted before sending: after a crash the pending offer's invoice is re-sent.
-    await this.persist([rec]);
-    this.d.log.info(`built async offer ${rec.offer!.offer_id} for slot ${slot}; sending its static invoice to the server`);
-    await this.sender.send(rec, made, replyPath);
   }
 
   /** LDK §7.6. */
@@ -387,7 +302,7 @@ class AsyncRecipient implements RecipientRole {
     return this.serial.run(async () => {
       const replaced = await this.configure(paths, null);
       // Start building at once (LDK sends its first request when the paths are set).
-      await this.checkOffers(true);
+      await this.offerPaths.check(true);
       return { server_paths: paths.length, replaced, offer_count: this.count };
     });
   }
@@ -400,7 +315,7 @@ class AsyncRecipient implements RecipientRole {
         serverPaths: this.serverPaths.length,
         configError: this.configError,
         offerCount: this.count,
-        backoff: this.backoff,
+        backoff: this.offerPaths.backoff,
         ignored: this.ignored,
         payments: this.pay.status(),
         slots: this.cache.all(),

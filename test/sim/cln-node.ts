@@ -17,6 +17,7 @@ import { simBuildToPath, type SimFinal, blindedPathToJson } from './onion-adapte
 import { scidToString } from './scid.js';
 import type { SimHtlc } from './channels.js';
 import { ClnPayments } from './cln-payments.js';
+import { featuresHex, listChannels, listNodes, listPeerChannels, listPeers } from './network-views.js';
 
 export const PLUGIN_SCRIPT = new URL('../../src/asyncpay.js', import.meta.url).pathname;
 
@@ -36,15 +37,6 @@ export interface ClnNodeOptions {
   hookTimeoutMs?: number;
   /** `important-plugin`: lightningd stops when the plugin dies (HTLCs wait for restart()). */
   importantPlugin?: boolean;
-}
-
-/** A feature bitmap (hex) with option_onion_messages (bit 39) and a few usual bits. */
-export function featuresHex(onion: boolean): string {
-  const bits = [1, 5, 7, 9, 11, 13, 15, 17, 27, 45, 47, 51].concat(onion ? [39] : []);
-  const max = Math.max(...bits);
-  const bytes = new Uint8Array(Math.floor(max / 8) + 1);
-  for (const b of bits) bytes[bytes.length - 1 - Math.floor(b / 8)]! |= 1 << (b % 8);
-  return toHex(bytes);
 }
 
 export class ClnNode extends SimNodeBase {
@@ -293,95 +285,14 @@ export class ClnNode extends SimNodeBase {
         if (!r.ok) throw new SimRpcError(-1, r.error);
         return {};
       }
-      case 'listpeers': {
-        const peers = this.net.peersOf(this).filter((n) => !p.id || n.idHex === p.id);
-        return {
-          peers: peers.map((n) => ({
-            id: n.idHex,
-            connected: true,
-            num_channels: this.net.channelsOf(this).filter((c) => c.a === n || c.b === n).length,
-            netaddr: ['127.0.0.1:9735'],
-            features: featuresHex(n.supportsOnionMessages),
-          })),
-        };
-      }
-      case 'listpeerchannels': {
-        const chans = this.net.channelsOf(this).filter((c) => !p.id || (c.a === this ? c.b : c.a).idHex === p.id);
-        return {
-          channels: chans.map((c) => {
-            const mine = c.a === this;
-            const peer = mine ? c.b : c.a;
-            const local = mine ? c.policyA : c.policyB;
-            const remote = mine ? c.policyB : c.policyA;
-            const alias: Record<string, string> = {};
-            const la = mine ? c.aliasA : c.aliasB;
-            const ra = mine ? c.aliasB : c.aliasA;
-            if (la) alias.local = la;
-            if (ra) alias.remote = ra;
-            return {
-              peer_id: peer.idHex,
-              peer_connected: this.net.isConnected(this, peer),
-              state: 'CHANNELD_NORMAL',
-              short_channel_id: c.scid,
-              direction: this.idHex < peer.idHex ? 0 : 1,
-              ...(Object.keys(alias).length ? { alias } : {}),
-              private: !c.public,
-              total_msat: c.capacityMsat,
-              spendable_msat: Math.floor(c.capacityMsat / 2),
-              receivable_msat: Math.floor(c.capacityMsat / 2),
-              updates: {
-                local: { ...local },
-                remote: { ...remote },
-              },
-            };
-          }),
-        };
-      }
-      case 'listchannels': {
-        const out = [];
-        for (const c of this.net.channels) {
-          if (!c.public) continue;
-          if (p.short_channel_id && c.scid !== p.short_channel_id) continue;
-          for (const [src, dst, pol] of [[c.a, c.b, c.policyA], [c.b, c.a, c.policyB]] as const) {
-            if (p.source && src.idHex !== p.source) continue;
-            if (p.destination && dst.idHex !== p.destination) continue;
-            out.push({
-              source: src.idHex,
-              destination: dst.idHex,
-              short_channel_id: c.scid,
-              direction: src.idHex < dst.idHex ? 0 : 1,
-              public: true,
-              amount_msat: c.capacityMsat,
-              message_flags: 1,
-              channel_flags: src.idHex < dst.idHex ? 0 : 1,
-              active: true,
-              last_update: 1_700_000_000,
-              base_fee_millisatoshi: pol.fee_base_msat,
-              fee_per_millionth: pol.fee_proportional_millionths,
-              delay: pol.cltv_expiry_delta,
-              htlc_minimum_msat: pol.htlc_minimum_msat,
-              htlc_maximum_msat: pol.htlc_maximum_msat,
-              features: '',
-            });
-          }
-        }
-        return { channels: out };
-      }
-      case 'listnodes': {
-        const nodes = [...this.net.nodes.values()].filter((n) => n.announced && this.net.channels.some((c) => c.public && (c.a === n || c.b === n)));
-        return {
-          nodes: nodes
-            .filter((n) => !p.id || n.idHex === p.id)
-            .map((n) => ({
-              nodeid: n.idHex,
-              alias: n.name.toUpperCase(),
-              color: '02bf81',
-              last_timestamp: 1_700_000_000,
-              features: featuresHex(n.supportsOnionMessages),
-              addresses: [{ type: 'ipv4', address: '127.0.0.1', port: 9735 }],
-            })),
-        };
-      }
+      case 'listpeers':
+        return listPeers(this, p);
+      case 'listpeerchannels':
+        return listPeerChannels(this, p);
+      case 'listchannels':
+        return listChannels(this, p);
+      case 'listnodes':
+        return listNodes(this, p);
       case 'connect': {
         const idStr = String(p.id ?? '').split('@')[0]!;
         const target = this.net.node(idStr);
