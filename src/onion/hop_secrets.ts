@@ -70,7 +70,8 @@ export class HopSecretCache {
     const k = byteKey(pathKey);
     let s = this.entries.get(k);
     if (!s) {
-      s = hopSecrets(nodePriv, pathKey);
+      // A copy: the key may be a view into a whole received packet, which the entry would keep alive.
+      s = hopSecrets(nodePriv, pathKey.slice() as PubKey);
       this.entries.set(k, s);
     }
     return s;

@@ -150,13 +150,29 @@ export function encodeOnionMessageWire(m: OnionMessagePacket): Uint8Array {
  * after the packet are a BOLT 1 extension stream: unknown even types are refused.
  */
 export function decodeOnionMessageWire(b: Uint8Array): OnionMessagePacket {
+  return decodeWire(b, true);
+}
+
+/**
+ * decodeOnionMessageWire for bytes the caller hands over (freshly hex-decoded, held and
+ * written by nobody else): path key and packet are views into `b`, so the 1.4 KB packet
+ * is not copied once more on every message received.
+ */
+export function decodeOwnedOnionMessageWire(b: Uint8Array): OnionMessagePacket {
+  return decodeWire(b, false);
+}
+
+function decodeWire(b: Uint8Array, copy: boolean): OnionMessagePacket {
   const r = new Reader(b);
   const type = r.u16();
   if (type !== ONION_MESSAGE_TYPE) throw new DecodeError(`not an onion_message (type ${type})`);
-  const pathKey = asPubKey(r.bytes(33).slice());
+  const key = r.bytes(33);
+  const pathKey = asPubKey(copy ? key.slice() : key);
   const len = r.u16();
-  const packet = r.bytes(len).slice();
-  rejectUnknownEven(parseTlvStream(r.rest()), () => false);
+  const body = r.bytes(len);
+  const packet = copy ? body.slice() : body;
+  // Nearly always nothing follows: no TLV parse (and its empty array) for an empty stream.
+  if (!r.done()) rejectUnknownEven(parseTlvStream(r.rest()), () => false);
   return { pathKey, packet };
 }
 

@@ -62,8 +62,9 @@ export class InvoiceRequests {
     // Each request is forwarded once and served once per reply path: a request that
     // comes back unchanged (a forward path leading back into our offer paths, possibly
     // through other nodes) stops here instead of going round.
-    const forward = this.recent.firstTime(RecentRequests.requestKey(msg.bytes));
-    const serve = this.recent.firstTime(RecentRequests.replyKey(msg.bytes, replyPath));
+    const keys = RecentRequests.keys(msg.bytes, replyPath);
+    const forward = this.recent.firstTime(keys.request);
+    const serve = this.recent.firstTime(keys.reply);
     if (!forward && !serve) return this.book.reject(rkHex, 'duplicate_invoice_request', `invoice_request for ${name} slot ${ctx.slot} already handled`);
     let d: Decoded;
     try {

@@ -4,8 +4,8 @@
 // spliced through another node — is then dropped instead of going round for ever.
 // Bounded in entries and in time; LDK payers' copies (same request, other reply paths)
 // are still each answered.
-import { concatBytes, toHex } from '../codec/bytes.js';
 import { sha256 } from '../crypto/hash.js';
+import { byteKey } from '../generations.js';
 import { encodeBlindedPath } from '../onion/blinded_path.js';
 import type { BlindedPath } from '../onion/types.js';
 
@@ -23,12 +23,18 @@ export class RecentRequests {
     private readonly max = RECENT_REQUEST_MAX,
   ) {}
 
-  static requestKey(invreq: Uint8Array): string {
-    return 'f' + toHex(sha256(invreq).subarray(0, 16));
-  }
-
-  static replyKey(invreq: Uint8Array, replyPath: BlindedPath): string {
-    return 's' + toHex(sha256(concatBytes(invreq, encodeBlindedPath(replyPath))).subarray(0, 16));
+  /**
+   * Both keys of one request. The request is hashed once: the reply key hashes its digest
+   * with the encoded reply path (as collision-resistant as hashing the two together).
+   * Keys are the first 16 digest bytes as latin1 (one char per byte), behind a letter that
+   * keeps the two kinds apart.
+   */
+  static keys(invreq: Uint8Array, replyPath: BlindedPath): { readonly request: string; readonly reply: string } {
+    const h = sha256(invreq);
+    return {
+      request: 'f' + byteKey(h.subarray(0, 16)),
+      reply: 's' + byteKey(sha256(h, encodeBlindedPath(replyPath)).subarray(0, 16)),
+    };
   }
 
   /** True the first time `key` is seen within the window (and records it). */
@@ -52,3 +58,4 @@ export class RecentRequests {
     return this.seen.size;
   }
 }
+

@@ -5,7 +5,7 @@
 import { fromHex, toHex } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { decodeMessage, type OnionMessage } from '../messages/index.js';
-import { decodeOnionMessageWire, peelOnionMessage } from '../onion/onion_message.js';
+import { decodeOwnedOnionMessageWire, peelOnionMessage } from '../onion/onion_message.js';
 import { HopSecretCache } from '../onion/hop_secrets.js';
 import type { BlindedPath } from '../onion/types.js';
 import { contextExpired, decodeContext, type PathContext } from './context.js';
@@ -60,7 +60,8 @@ export class Receiver {
     if (typeof p.outgoing !== 'string') return this.reject('forward_fail to our virtual node without outgoing');
     let peeled;
     try {
-      const wire = decodeOnionMessageWire(fromHex(p.outgoing));
+      // The hex-decoded array is ours alone: the packet is read in place, not copied.
+      const wire = decodeOwnedOnionMessageWire(fromHex(p.outgoing));
       peeled = peelOnionMessage(this.secrets.virtualPriv, wire.pathKey, wire.packet, this.hopSecrets);
     } catch (e) {
       return this.reject(`cannot peel message for our virtual node: ${(e as Error).message}`);
