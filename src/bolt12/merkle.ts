@@ -4,7 +4,7 @@
 import { compareBytes, concatBytes, utf8 } from '../codec/bytes.js';
 import { encodeBigSize } from '../codec/bigsize.js';
 import type { TlvRecord } from '../codec/tlv.js';
-import { namedTag, tagOf, taggedHash, taggedHashPair, taggedHashWith, type Tag } from '../crypto/hash.js';
+import { namedTag, tagOf, taggedHashPair, taggedHashWith, type Tag } from '../crypto/hash.js';
 import { schnorrSign, schnorrVerify, type PrivKey } from '../crypto/secp.js';
 import { isSignatureType, type MessageName } from './fields.js';
 
@@ -57,9 +57,18 @@ export function signatureTag(message: MessageName, field = 'signature'): string 
   return `lightning${message}${field}`;
 }
 
+/** Prepared "lightning‖message‖signature" tags: no tag string built and looked up per signature checked. */
+const SIGNATURE_TAGS = new Map<MessageName, Tag>();
+function signatureTagOf(message: MessageName, field: string): Tag {
+  if (field !== 'signature') return namedTag(signatureTag(message, field));
+  let t = SIGNATURE_TAGS.get(message);
+  if (!t) SIGNATURE_TAGS.set(message, (t = namedTag(signatureTag(message))));
+  return t;
+}
+
 /** The 32-byte message BIP 340 signs: H(tag, merkle root). */
 export function sigHash(message: MessageName, records: readonly TlvRecord[], field = 'signature'): Uint8Array {
-  return taggedHash(signatureTag(message, field), merkleRoot(records));
+  return taggedHashWith(signatureTagOf(message, field), [merkleRoot(records)]);
 }
 
 /** Signs the records (signature-range records are ignored). `aux` defaults to randomness. */

@@ -16,12 +16,19 @@ export interface Parsed {
   readonly unknown: readonly TlvRecord[];
 }
 
+const NONE_FORBIDDEN: ReadonlyMap<bigint, string> = new Map();
+
+function knownInAny(tables: readonly Table[], type: bigint): boolean {
+  for (const tb of tables) if (isKnownIn(tb, type)) return true;
+  return false;
+}
+
 export function parseObject(
   input: Uint8Array,
   allowed: readonly Range[],
   tables: readonly Table[],
   what: string,
-  forbidden: ReadonlyMap<bigint, string> = new Map(),
+  forbidden: ReadonlyMap<bigint, string> = NONE_FORBIDDEN,
 ): { bytes: Uint8Array; records: TlvRecord[]; unknown: TlvRecord[] } {
   if (!(input instanceof Uint8Array)) throw new DecodeError(`${what}: not bytes`);
   const bytes = input.slice();
@@ -33,7 +40,7 @@ export function parseObject(
     const name = forbidden.get(rec.type);
     if (name !== undefined) throw new DecodeError(`${what}: unexpected ${name}`);
     if (!inAny(rec.type, allowed)) throw new DecodeError(`${what}: type ${rec.type} not allowed`);
-    if (tables.some((tb) => isKnownIn(tb, rec.type))) continue;
+    if (knownInAny(tables, rec.type)) continue;
     if (rec.type % 2n === 0n) throw new DecodeError(`${what}: unknown even type ${rec.type}`);
     unknown.push(rec);
   }

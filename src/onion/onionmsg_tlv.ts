@@ -60,24 +60,19 @@ export function decodeOwnedOnionMsgTlv(b: Uint8Array): OnionMsgTlv {
 }
 
 function decode(b: Uint8Array, copy: boolean): OnionMsgTlv {
-  const own = (v: Uint8Array): Uint8Array => (copy ? v.slice() : v);
-  let replyPath: BlindedPath | undefined;
-  let encryptedRecipientData: Uint8Array | undefined;
-  let message: OnionMessageContent | undefined;
-  const unknown: { type: bigint; value: Uint8Array }[] = [];
+  // Fields are added to one object in stream order (absent ones left out): building it by
+  // spreading conditional parts cost shape migrations on every message received.
+  const out: { -readonly [K in keyof OnionMsgTlv]: OnionMsgTlv[K] } = {};
+  let unknown: { type: bigint; value: Uint8Array }[] | undefined;
   for (const rec of parseTlvStream(b)) {
-    if (rec.type === ONIONMSG_REPLY_PATH) replyPath = decodeBlindedPath(rec.value);
-    else if (rec.type === ONIONMSG_ENCRYPTED_RECIPIENT_DATA) encryptedRecipientData = own(rec.value);
+    if (rec.type === ONIONMSG_REPLY_PATH) out.replyPath = decodeBlindedPath(rec.value);
+    else if (rec.type === ONIONMSG_ENCRYPTED_RECIPIENT_DATA) out.encryptedRecipientData = copy ? rec.value.slice() : rec.value;
     else if (rec.type >= ONIONMSG_FIRST_MESSAGE_TYPE) {
-      if (message !== undefined) throw new DecodeError('onionmsg_tlv: more than one message type');
-      message = { type: rec.type, value: own(rec.value) };
+      if (out.message !== undefined) throw new DecodeError('onionmsg_tlv: more than one message type');
+      out.message = { type: rec.type, value: copy ? rec.value.slice() : rec.value };
     } else if (rec.type % 2n === 0n) throw new DecodeError(`onionmsg_tlv: unknown even type ${rec.type}`);
-    else unknown.push({ type: rec.type, value: own(rec.value) });
+    else (unknown ??= []).push({ type: rec.type, value: copy ? rec.value.slice() : rec.value });
   }
-  return {
-    ...(replyPath !== undefined && { replyPath }),
-    ...(encryptedRecipientData !== undefined && { encryptedRecipientData }),
-    ...(message !== undefined && { message }),
-    ...(unknown.length > 0 && { unknown }),
-  };
+  if (unknown !== undefined) out.unknown = unknown;
+  return out;
 }
