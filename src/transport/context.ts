@@ -98,7 +98,7 @@ export function decodeContext(key: Uint8Array, pathId: Uint8Array): PathContext 
   const kind = KIND_OF.get(msg[0]!);
   if (!kind) throw new DecodeError('unknown path context kind');
   const r = new Reader(msg.subarray(1));
-  const copy = (n: number) => Uint8Array.from(r.bytes(n));
+  const copy = (n: number) => r.bytes(n).slice(); // slice: a typed-array copy, not Uint8Array.from's iteration
   let ctx: PathContext;
   switch (kind) {
     case 'recipient':

@@ -98,7 +98,12 @@ export class Receiver {
     // request's outcome, so a busy server does not write two.
     if (context.kind !== 'offer') this.log.debug(`received ${message.kind} on ${context.kind} path${replyPath ? ' with reply path' : ''}`);
     try {
-      await this.handler({ context, message, ...(replyPath ? { replyPath } : {}), ...how });
+      // Built field by field: conditional spreads cost shape migrations on every message.
+      const inbound: { -readonly [K in keyof Inbound]: Inbound[K] } = { context, message };
+      if (replyPath) inbound.replyPath = replyPath;
+      if (how.local) inbound.local = true;
+      if (how.relayed) inbound.relayed = true;
+      await this.handler(inbound);
     } catch (e) {
       // A role bug must not take the plugin down with it.
       this.log.unusual(`handling ${message.kind} failed: ${(e as Error).stack ?? String(e)}`);
