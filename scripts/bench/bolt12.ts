@@ -1,9 +1,10 @@
 // Micro-benchmarks of the BOLT 12 and message code (imported by scripts/bench.ts).
 // Fixtures are built once at import, with the shape of an LDK recipient's static
 // invoice: 2 offer paths, 3 payment paths of 4 hops, 1 held-HTLC path.
-import { asChainHash, buildOffer, buildStaticInvoice, decodeStaticInvoice, offerToString, parseOffer, signAndEncode, T, verifyRecords, merkleRoot, type PaymentPath } from '../../src/bolt12/index.js';
+import { asChainHash, buildInvoiceRequest, buildOffer, buildStaticInvoice, decodeInvoiceRequest, decodeStaticInvoice, offerToString, parseOffer, signAndEncode, T, verifyRecords, merkleRoot, type PaymentPath } from '../../src/bolt12/index.js';
 import { fromHex } from '../../src/codec/bytes.js';
 import { asPrivKey, pubFromPriv } from '../../src/crypto/secp.js';
+import { sha256 } from '../../src/crypto/hash.js';
 import { decodeMessage, encodeMessage } from '../../src/messages/index.js';
 import type { BlindedPath } from '../../src/onion/types.js';
 
@@ -29,6 +30,8 @@ const build = () =>
 const inv = build();
 const unsigned = inv.records.filter((r) => r.type !== T.signature);
 const offerString = offerToString(offer);
+// A payer's request for that offer, as the server checks it on every request served.
+const invreq = buildInvoiceRequest(offer, { metadata: sha256(new Uint8Array([1])), payerKey: key(0x42), chain: offer.chains![0]!, amount: 100_000n, payerNote: 'bench' });
 const serve = encodeMessage({ kind: 'serve_static_invoice', invoice: inv.bytes, forwardInvoiceRequestPath: path(70, 2, 30) });
 
 export const cases: { name: string; run: () => void }[] = [
@@ -37,6 +40,8 @@ export const cases: { name: string; run: () => void }[] = [
   { name: 'static invoice: verify signature only (merkle + BIP 340)', run: () => void verifyRecords('static_invoice', inv.records, inv.signature, inv.nodeId) },
   { name: 'static invoice: decode + validate + verify', run: () => void decodeStaticInvoice(inv.bytes) },
   { name: 'static invoice: merkle root', run: () => void merkleRoot(inv.records) },
+  { name: `invoice_request: decode + validate + verify (${invreq.bytes.length} B)`, run: () => void decodeInvoiceRequest(invreq.bytes) },
+  { name: 'invoice_request: merkle root', run: () => void merkleRoot(invreq.records) },
   { name: `offer string: decode (${offerString.length} chars)`, run: () => void parseOffer(offerString) },
   { name: 'offer string: encode', run: () => void offerToString(offer) },
   { name: 'message: decode serve_static_invoice', run: () => void decodeMessage(serve.type, serve.value) },
