@@ -1,5 +1,6 @@
-// The receive side's owning decoders and the server's request keys (issue 16): the same
-// results and the same rejections as the copying forms, without the copies.
+// The receive and decode side of a served request (issue 16): owning decoders, the
+// server's request keys, decoded shapes and prepared tags give the same results and the
+// same rejections as before, without the copies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { concatBytes, toHex, u16 } from '../../src/codec/bytes.js';
@@ -14,6 +15,10 @@ import {
   hopSecrets,
 } from '../../src/onion/index.js';
 import { RecentRequests } from '../../src/server/recent-requests.js';
+import { decodeOnionMsgTlv, decodeOwnedOnionMsgTlv, encodeOnionMsgTlv } from '../../src/onion/onionmsg_tlv.js';
+import { encodeTlvStream, parseTlvStream, tlvRecord } from '../../src/codec/tlv.js';
+import { taggedHash } from '../../src/crypto/hash.js';
+import { merkleRoot, sigHash, signatureTag } from '../../src/bolt12/merkle.js';
 
 const key = (b: number) => asPrivKey(new Uint8Array(32).fill(b));
 const ids = [1, 2, 3].map((b) => pubFromPriv(key(b)));
@@ -92,4 +97,23 @@ test('RecentRequests forgets after its time window and beyond its size', () => {
   recent.firstTime('z');
   assert.equal(recent.size, 2);
   assert.equal(recent.firstTime('x'), true, 'the oldest entry made room');
+});
+
+test('decodeOnionMsgTlv leaves absent fields out (no undefined keys), in both forms', () => {
+  const only = encodeOnionMsgTlv({ encryptedRecipientData: new Uint8Array(5).fill(1) });
+  for (const d of [decodeOnionMsgTlv(only), decodeOwnedOnionMsgTlv(only)]) assert.deepEqual(Object.keys(d), ['encryptedRecipientData']);
+  const replyPath = createBlindedPath([{ nodeId: ids[0]!, data: {} }], key(0x40));
+  const all = encodeOnionMsgTlv({ replyPath, encryptedRecipientData: new Uint8Array(3), message: { type: 64n, value: new Uint8Array(2) }, unknown: [{ type: 5n, value: new Uint8Array(1) }] });
+  for (const d of [decodeOnionMsgTlv(all), decodeOwnedOnionMsgTlv(all)]) {
+    assert.deepEqual(Object.keys(d).sort(), ['encryptedRecipientData', 'message', 'replyPath', 'unknown']);
+    assert.deepEqual(d.unknown, [{ type: 5n, value: new Uint8Array(1) }]);
+  }
+  assert.deepEqual(Object.keys(decodeOnionMsgTlv(new Uint8Array(0))), []);
+});
+
+test('sigHash under a prepared tag equals the BIP 340 tagged hash of the tag string, for every field name', () => {
+  const records = parseTlvStream(encodeTlvStream([tlvRecord(0n, new Uint8Array(32).fill(3)), tlvRecord(82n, new Uint8Array(4))]));
+  for (const [m, field] of [['invoice_request', 'signature'], ['invoice', 'signature'], ['invoice_request', 'other']] as const) {
+    assert.equal(toHex(sigHash(m, records, field)), toHex(taggedHash(signatureTag(m, field), merkleRoot(records))));
+  }
 });
