@@ -58,4 +58,3 @@ export class RecentRequests {
     return this.seen.size;
   }
 }
-
