@@ -66,16 +66,19 @@ export class Sender {
       setImmediate(() => this.local(own.pathId, msg, reply, relayed));
       return;
     }
-    const intro = await this.topology.resolveIntro(path.intro);
+    // Each question is answered synchronously when the topology cache already knows
+    // (the steady state): a served request then pays no promise round trips here.
+    const intro = this.topology.knownIntro(path.intro) ?? (await this.topology.resolveIntro(path.intro));
     if (!intro) throw new TransportError('cannot resolve the introduction node of the path');
     let via: PubKey[] = [];
     let introAway: TransportError | undefined;
     if (!equalBytes(intro, this.ourId)) {
       if (opts.peerOnly) {
-        if (!(await this.topology.isConnectedPeer(toHex(intro)))) introAway = new TransportError(`introduction node ${toHex(intro)} is not a connected peer`);
+        const id = toHex(intro);
+        if (!(this.topology.knownConnectedPeer(id) ?? (await this.topology.isConnectedPeer(id)))) introAway = new TransportError(`introduction node ${id} is not a connected peer`);
         if (introAway && !this.stranded) throw introAway;
       } else {
-        via = await this.topology.routeTo(intro, { noconnect: this.opts.noconnect });
+        via = this.topology.knownRouteTo(intro) ?? (await this.topology.routeTo(intro, { noconnect: this.opts.noconnect }));
       }
     }
     const { type, value } = encodeMessage(msg);
