@@ -40,8 +40,8 @@ export interface RpcClientOptions {
 
 /** Every call fails after this long without an answer, unless the caller says otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 60_000;
-/** Methods that wait for an event by design: no default timeout (they take their own `timeout` parameter). */
-const LONG_POLL = /^wait/;
+/** Methods that wait for an event by design (`wait*`): no default timeout (they take their own `timeout` parameter). */
+const isLongPoll = (method: string): boolean => method.startsWith('wait');
 
 /**
  * No answer within the call's timeout: the call is forgotten (a late answer is dropped).
@@ -114,7 +114,7 @@ export class RpcClient {
       return Promise.reject(new TypeError(`${method}: params are not JSON-serialisable: ${(e as Error).message}`));
     }
     const conn = this.connection();
-    const timeoutMs = options.timeoutMs ?? (LONG_POLL.test(method) ? 0 : this.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? (isLongPoll(method) ? 0 : this.timeoutMs);
     return new Promise<T>((resolve, reject) => {
       const timer =
         timeoutMs > 0
