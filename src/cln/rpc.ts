@@ -12,6 +12,7 @@ import { createConnection, type Socket } from 'node:net';
 import { RpcCallError, RpcConnectionError, RpcNotReadyError } from './errors.js';
 import { JsonScanner } from './framing.js';
 import type { Logger } from './log.js';
+import { requestText } from './request-text.js';
 
 export type RpcParams = Record<string, unknown> | unknown[];
 
@@ -107,9 +108,7 @@ export class RpcClient {
     const id = `${this.idPrefix}:${method}#${++this.counter}`;
     let text: string;
     try {
-      const req: Record<string, unknown> = { jsonrpc: '2.0', id, method, params };
-      if (options.filter !== undefined) req.filter = options.filter;
-      text = JSON.stringify(req);
+      text = requestText(id, method, params, options.filter);
     } catch (e) {
       return Promise.reject(new TypeError(`${method}: params are not JSON-serialisable: ${(e as Error).message}`));
     }

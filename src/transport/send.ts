@@ -2,6 +2,7 @@
 // peer, a route over gossip, or `connect`), build the packet with our node as the
 // outermost layer, and hand it to lightningd with `injectonionmessage`.
 import { equalBytes, toHex } from '../codec/bytes.js';
+import { HexParam } from '../cln/request-text.js';
 import type { PubKey } from '../crypto/secp.js';
 import { encodeMessage, type OnionMessage } from '../messages/index.js';
 import { buildOnionMessageToBlindedPath } from '../onion/onion_message.js';
@@ -93,7 +94,7 @@ export class Sender {
     });
     if (introAway) return this.strand(path, built, intro, introAway);
     try {
-      await this.rpc.call('injectonionmessage', { path_key: toHex(built.pathKey), message: toHex(built.packet) });
+      await this.rpc.call('injectonionmessage', { path_key: new HexParam(built.pathKey), message: new HexParam(built.packet) });
     } catch (e) {
       const err = new TransportError(`injectonionmessage failed: ${(e as Error).message}`);
       if (this.stranded && equalBytes(intro, this.ourId)) return this.strand(path, built, intro, err);
