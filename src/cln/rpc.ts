@@ -12,6 +12,7 @@ import { createConnection, type Socket } from 'node:net';
 import { RpcCallError, RpcConnectionError, RpcNotReadyError } from './errors.js';
 import { JsonScanner } from './framing.js';
 import type { Logger } from './log.js';
+import { requestText } from './request-text.js';
 
 export type RpcParams = Record<string, unknown> | unknown[];
 
@@ -40,8 +41,8 @@ export interface RpcClientOptions {
 
 /** Every call fails after this long without an answer, unless the caller says otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 60_000;
-/** Methods that wait for an event by design: no default timeout (they take their own `timeout` parameter). */
-const LONG_POLL = /^wait/;
+/** Methods that wait for an event by design (`wait*`): no default timeout (they take their own `timeout` parameter). */
+const isLongPoll = (method: string): boolean => method.startsWith('wait');
 
 /**
  * No answer within the call's timeout: the call is forgotten (a late answer is dropped).
@@ -107,14 +108,12 @@ export class RpcClient {
     const id = `${this.idPrefix}:${method}#${++this.counter}`;
     let text: string;
     try {
-      const req: Record<string, unknown> = { jsonrpc: '2.0', id, method, params };
-      if (options.filter !== undefined) req.filter = options.filter;
-      text = JSON.stringify(req);
+      text = requestText(id, method, params, options.filter);
     } catch (e) {
       return Promise.reject(new TypeError(`${method}: params are not JSON-serialisable: ${(e as Error).message}`));
     }
     const conn = this.connection();
-    const timeoutMs = options.timeoutMs ?? (LONG_POLL.test(method) ? 0 : this.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? (isLongPoll(method) ? 0 : this.timeoutMs);
     return new Promise<T>((resolve, reject) => {
       const timer =
         timeoutMs > 0

@@ -2,6 +2,7 @@
 // peer, a route over gossip, or `connect`), build the packet with our node as the
 // outermost layer, and hand it to lightningd with `injectonionmessage`.
 import { equalBytes, toHex } from '../codec/bytes.js';
+import { HexParam } from '../cln/request-text.js';
 import type { PubKey } from '../crypto/secp.js';
 import { encodeMessage, type OnionMessage } from '../messages/index.js';
 import { buildOnionMessageToBlindedPath } from '../onion/onion_message.js';
@@ -66,16 +67,19 @@ export class Sender {
       setImmediate(() => this.local(own.pathId, msg, reply, relayed));
       return;
     }
-    const intro = await this.topology.resolveIntro(path.intro);
+    // Each question is answered synchronously when the topology cache already knows
+    // (the steady state): a served request then pays no promise round trips here.
+    const intro = this.topology.knownIntro(path.intro) ?? (await this.topology.resolveIntro(path.intro));
     if (!intro) throw new TransportError('cannot resolve the introduction node of the path');
     let via: PubKey[] = [];
     let introAway: TransportError | undefined;
     if (!equalBytes(intro, this.ourId)) {
       if (opts.peerOnly) {
-        if (!(await this.topology.isConnectedPeer(toHex(intro)))) introAway = new TransportError(`introduction node ${toHex(intro)} is not a connected peer`);
+        const id = toHex(intro);
+        if (!(this.topology.knownConnectedPeer(id) ?? (await this.topology.isConnectedPeer(id)))) introAway = new TransportError(`introduction node ${id} is not a connected peer`);
         if (introAway && !this.stranded) throw introAway;
       } else {
-        via = await this.topology.routeTo(intro, { noconnect: this.opts.noconnect });
+        via = this.topology.knownRouteTo(intro) ?? (await this.topology.routeTo(intro, { noconnect: this.opts.noconnect }));
       }
     }
     const { type, value } = encodeMessage(msg);
@@ -90,7 +94,7 @@ export class Sender {
     });
     if (introAway) return this.strand(path, built, intro, introAway);
     try {
-      await this.rpc.call('injectonionmessage', { path_key: toHex(built.pathKey), message: toHex(built.packet) });
+      await this.rpc.call('injectonionmessage', { path_key: new HexParam(built.pathKey), message: new HexParam(built.packet) });
     } catch (e) {
       const err = new TransportError(`injectonionmessage failed: ${(e as Error).message}`);
       if (this.stranded && equalBytes(intro, this.ourId)) return this.strand(path, built, intro, err);

@@ -74,6 +74,10 @@ class Cached<T> {
   peek(): T | undefined {
     return this.value?.v;
   }
+  /** The value `get()` would resolve with right now without loading, if there is one. */
+  fresh(): T | undefined {
+    return this.value && Date.now() - this.value.at < this.ttlMs ? this.value.v : undefined;
+  }
   /** A load is in flight (its answer may predate a change just notified). */
   get busy(): boolean {
     return this.loading !== undefined;
@@ -154,6 +158,33 @@ export class Topology {
     if (p) cached?.set(id, p.features);
     else cached?.delete(id);
     return { connected: p !== undefined, features: p?.features };
+  }
+
+  /**
+   * The peer list as `peerMap()` would read it now, when that needs no waiting (no
+   * notified peer still being looked up, list loaded and fresh); else undefined.
+   * Lets a send whose answer is cached skip the promise round trips.
+   */
+  private peerMapNow(): Map<string, string | undefined> | undefined {
+    return this.arriving.size ? undefined : this.peers.fresh();
+  }
+
+  /** True when the cached list already says `id` is connected; undefined: ask `isConnectedPeer`. */
+  knownConnectedPeer(id: string): true | undefined {
+    return this.peerMapNow()?.has(id) ? true : undefined;
+  }
+
+  /** `routeTo`'s answer when the cached list already has `dest` as an onion-message peer ([]); else undefined. */
+  knownRouteTo(dest: PubKey): PubKey[] | undefined {
+    const peers = this.peerMapNow();
+    if (!peers) return undefined;
+    const id = toHex(dest);
+    return peers.has(id) && supportsOnionMessages(peers.get(id)) ? [] : undefined;
+  }
+
+  /** `resolveIntro`'s answer when it needs no lookup (a pubkey introduction point); else undefined. */
+  knownIntro(intro: IntroNode): PubKey | undefined {
+    return intro.kind === 'pubkey' ? intro.nodeId : undefined;
   }
 
   async connectedOnionPeers(): Promise<string[]> {
