@@ -11,37 +11,11 @@ import { createBlindedPath } from '../../src/onion/blinding.js';
 import { OwnPaths } from '../../src/transport/own-paths.js';
 import { Sender } from '../../src/transport/send.js';
 import { Topology } from '../../src/transport/topology.js';
-import type { RpcLike } from '../../src/transport/secrets.js';
+import { fakeListpeers, ONION_FEATURES } from '../helpers/fake-listpeers.js';
 import type { OnionMessage } from '../../src/messages/index.js';
 
-// Bit 39 (onion messages, optional): byte 4 from the end holds bits 32–39.
-const ONION = '8000000000';
 const ourId = pubFromPriv(randomPrivKey());
 const msg: OnionMessage = { kind: 'invoice_request', bytes: new Uint8Array(40).fill(7) };
-
-/** A fake lightningd: `listpeers` answers wait until released; everything else answers at once. */
-function fakeRpc() {
-  const peers = new Map<string, string>();
-  const waiting: Array<{ id?: string; release: () => void }> = [];
-  const calls: string[] = [];
-  const rpc = {
-    call: (method: string, params: Record<string, unknown> = {}) => {
-      calls.push(method);
-      if (method !== 'listpeers') return Promise.resolve({ channels: [], nodes: [] });
-      const id = params.id as string | undefined;
-      return new Promise((resolve) => {
-        waiting.push({
-          ...(id ? { id } : {}),
-          release: () => resolve({ peers: [...peers].filter(([p]) => !id || p === id).map(([p, features]) => ({ id: p, connected: true, features })) }),
-        });
-      });
-    },
-  } as unknown as RpcLike;
-  const releaseAll = () => {
-    while (waiting.length) waiting.shift()!.release();
-  };
-  return { rpc, calls, peers, waiting, releaseAll };
-}
 
 const tick = () => new Promise((r) => setImmediate(r));
 const newPeer = (): { key: PubKey; id: string } => {
@@ -51,7 +25,7 @@ const newPeer = (): { key: PubKey; id: string } => {
 const pathVia = (intro: PubKey) => createBlindedPath([{ nodeId: intro, data: {} }, { nodeId: pubFromPriv(randomPrivKey()), data: {} }]);
 
 function setup() {
-  const f = fakeRpc();
+  const f = fakeListpeers();
   const topo = new Topology(f.rpc, ourId);
   const sender = new Sender(f.rpc, topo, new OwnPaths(new Uint8Array(32).fill(1)), () => undefined, { noconnect: true, now: () => 0 });
   return { f, topo, sender };
@@ -69,7 +43,7 @@ async function load(s: ReturnType<typeof setup>, peers: Array<[string, string]>)
 test('cached peer: the send reaches injectonionmessage synchronously, for relays and replies alike', async () => {
   const s = setup();
   const a = newPeer();
-  await load(s, [[a.id, ONION]]);
+  await load(s, [[a.id, ONION_FEATURES]]);
   for (const opts of [{ peerOnly: true }, {}]) {
     const before = s.f.calls.length;
     const sent = s.sender.send(pathVia(a.key), msg, opts);
@@ -86,7 +60,7 @@ test('the fast path answers only what the waiting reads would, and defers whenev
   assert.equal(s.topo.knownConnectedPeer(a.id), undefined);
   assert.equal(s.topo.knownRouteTo(a.key), undefined);
   await load(s, [
-    [a.id, ONION],
+    [a.id, ONION_FEATURES],
     [plain.id, ''],
   ]);
   assert.equal(s.topo.knownConnectedPeer(a.id), true);
@@ -101,7 +75,7 @@ test('the fast path answers only what the waiting reads would, and defers whenev
   assert.equal(s.topo.knownRouteTo(b.key), undefined);
 
   // A connect notification: until its lookup is answered, nothing is known synchronously.
-  s.f.peers.set(b.id, ONION);
+  s.f.peers.set(b.id, ONION_FEATURES);
   s.topo.onPeerConnected(b.id);
   assert.equal(s.topo.knownConnectedPeer(a.id), undefined, 'reads wait for the notified lookup');
   assert.equal(s.topo.knownRouteTo(a.key), undefined);
@@ -120,7 +94,7 @@ test('a relay sent while a notified peer is being looked up waits for the lookup
   const s = setup();
   const a = newPeer();
   await load(s, []);
-  s.f.peers.set(a.id, ONION);
+  s.f.peers.set(a.id, ONION_FEATURES);
   s.topo.onPeerConnected(a.id);
   const sent = s.sender.send(pathVia(a.key), msg, { peerOnly: true });
   await tick();
@@ -133,7 +107,7 @@ test('a relay sent while a notified peer is being looked up waits for the lookup
 test('a relay to a peer that disconnected asks lightningd and is refused', async () => {
   const s = setup();
   const a = newPeer();
-  await load(s, [[a.id, ONION]]);
+  await load(s, [[a.id, ONION_FEATURES]]);
   s.f.peers.delete(a.id);
   s.topo.onPeerDisconnected(a.id);
   const sent = s.sender.send(pathVia(a.key), msg, { peerOnly: true });

@@ -9,37 +9,14 @@ import assert from 'node:assert/strict';
 import { toHex } from '../../src/codec/bytes.js';
 import { pubFromPriv, randomPrivKey } from '../../src/crypto/secp.js';
 import { Topology } from '../../src/transport/topology.js';
-import type { RpcLike } from '../../src/transport/secrets.js';
+import { fakeListpeers, ONION_FEATURES } from '../helpers/fake-listpeers.js';
 
-// Bit 39 (onion messages, optional): byte 4 from the end holds bits 32–39.
-const ONION = '8000000000';
 const X = toHex(pubFromPriv(randomPrivKey()));
 
-/** A fake lightningd whose `listpeers` answers wait until the test releases them. */
+/** The fake lightningd, plus `connect` (lightningd now has the peer, before any notification). */
 function fakeRpc() {
-  let connected: string[] = [];
-  const waiting: Array<{ id?: string; release: () => void }> = [];
-  const calls: string[] = [];
-  const rpc = {
-    call: (method: string, params: Record<string, unknown> = {}) => {
-      calls.push(method);
-      if (method !== 'listpeers') return Promise.resolve({ channels: [], nodes: [] });
-      const id = params.id as string | undefined;
-      return new Promise((resolve) => {
-        waiting.push({
-          ...(id ? { id } : {}),
-          // The answer reflects lightningd's state when it is given, like a real call's.
-          release: () => resolve({ peers: connected.filter((p) => !id || p === id).map((p) => ({ id: p, connected: true, features: ONION })) }),
-        });
-      });
-    },
-  } as unknown as RpcLike;
-  const release = (pick: (w: { id?: string }) => boolean) => {
-    const i = waiting.findIndex(pick);
-    assert.ok(i >= 0, 'an answer to release');
-    waiting.splice(i, 1)[0]!.release();
-  };
-  return { rpc, calls, release, connect: (id: string) => (connected = [...connected, id]), waiting };
+  const f = fakeListpeers();
+  return Object.assign(f, { connect: (id: string) => f.peers.set(id, ONION_FEATURES) });
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
