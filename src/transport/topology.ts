@@ -174,7 +174,10 @@ export class Topology {
     return this.peerMapNow()?.has(id) ? true : undefined;
   }
 
-  /** `routeTo`'s answer when the cached list already has `dest` as an onion-message peer ([]); else undefined. */
+  /**
+   * `routeTo`'s answer when the cached list already has `dest` as an onion-message peer ([]); else undefined.
+   * Mirrors the first rule of `Reach.route` (reach.ts): change both together.
+   */
   knownRouteTo(dest: PubKey): PubKey[] | undefined {
     const peers = this.peerMapNow();
     if (!peers) return undefined;
