@@ -1,6 +1,6 @@
 // ChaCha20 and ChaCha20-Poly1305 (RFC 8439). Short inputs run in JavaScript (chacha-js.ts
 // and poly1305.ts): OpenSSL's per-call cipher object costs ~2 µs (~4.5 µs for the AEAD)
-// before the first byte. Long inputs (onion packets) run on node:crypto
+// before the first byte. Long inputs (over 2 KB: 32 KB onion messages) run on node:crypto
 // (OpenSSL), whose "chacha20" IV is the 32-bit little-endian block counter followed by
 // the 96-bit nonce. Results are plain Uint8Arrays that own their memory.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
@@ -11,15 +11,8 @@ import { aeadTag } from './poly1305.js';
 import { ownBytes } from './hash.js';
 
 const ZERO_NONCE = new Uint8Array(12);
-/** Counter 0, zero nonce. */
-const ZERO_IV = new Uint8Array(16);
 const TAG_LEN = 16;
 
-/**
- * Up to this many bytes, ChaCha20 runs in JS (~0.15–0.2 µs per 64-byte block against
- * OpenSSL's ~2 µs per call + ~0.35 µs/KB: measured crossover between 768 and 1300 bytes).
- */
-export const CHACHA_JS_MAX = 768;
 /** Up to this many bytes of plaintext + AAD, the AEAD runs in JS (OpenSSL ~4.8 µs at 70 B, JS ~1.7; crossover ~1.2 KB). */
 export const AEAD_JS_MAX = 1024;
 
@@ -41,35 +34,23 @@ export function chacha20Stream(key: Uint8Array, len: number): Uint8Array {
 
 /** `len` bytes of the ChaCha20 keystream (zero nonce) starting at byte `offset`. */
 export function chacha20StreamAt(key: Uint8Array, offset: number, len: number): Uint8Array {
-  const block = Math.floor(offset / 64);
-  const skip = offset - block * 64;
-  if (block > 0xffffffff) throw new RangeError('chacha20: offset beyond the 32-bit block counter');
-  if (len <= CHACHA_JS_MAX) {
-    const out = new Uint8Array(len);
-    chachaXor(key, undefined, block, skip, undefined, out, len);
-    return out;
-  }
-  const iv = new Uint8Array(16);
-  new DataView(iv.buffer).setUint32(0, block, true); // OpenSSL: little-endian counter, then the nonce
-  const out = ownBytes(createCipheriv('chacha20', key, iv).update(zeroBytes(skip + len)));
-  return skip === 0 ? out : out.subarray(skip);
+  const out = new Uint8Array(len);
+  chacha20XorInto(key, offset, undefined, out);
+  return out;
 }
 
 /** XORs the ChaCha20 keystream (zero nonce) into `data`, returning a new array. */
 export function chacha20Xor(key: Uint8Array, data: Uint8Array): Uint8Array {
-  if (data.length <= CHACHA_JS_MAX) {
-    const out = new Uint8Array(data.length);
-    chachaXor(key, undefined, 0, 0, data, out, data.length);
-    return out;
-  }
-  // A stream cipher: update() returns exactly data.length bytes and final() nothing.
-  return ownBytes(createCipheriv('chacha20', key, ZERO_IV).update(data));
+  const out = new Uint8Array(data.length);
+  chacha20XorInto(key, 0, data, out);
+  return out;
 }
 
 /**
- * Up to this many bytes chacha20XorInto runs in JS straight into the caller's buffer. No
- * output is allocated at all, which beats OpenSSL's call plus its fresh output Buffer (a
- * malloc, a BackingStore and a sweep each) up to ~2 KB; onion payload areas are 1300 bytes.
+ * Up to this many bytes ChaCha20 runs in JS, straight into the caller's buffer (the
+ * allocating forms above wrap chacha20XorInto). No output is allocated at all, which
+ * beats OpenSSL's call plus its fresh output Buffer (a malloc, a BackingStore and a sweep
+ * each) up to ~2 KB; onion payload areas are 1300 bytes.
  */
 export const CHACHA_INTO_JS_MAX = 2048;
 

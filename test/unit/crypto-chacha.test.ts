@@ -1,5 +1,5 @@
 // ChaCha20, Poly1305 and ChaCha20-Poly1305 on both sides of the JS/OpenSSL thresholds (chacha.ts),
-// against @noble/ciphers: lengths around CHACHA_JS_MAX and AEAD_JS_MAX, keystream offsets
+// against @noble/ciphers: lengths around CHACHA_INTO_JS_MAX and AEAD_JS_MAX, keystream offsets
 // inside a block, unaligned and aligned input views, tampering, and inputs left untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,16 +7,16 @@ import { chacha20 as nobleChacha20, chacha20poly1305 as nobleAead } from '@noble
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { fromHex, toHex, utf8 } from '../../src/codec/bytes.js';
 import { DecodeError } from '../../src/codec/errors.js';
-import { AEAD_JS_MAX, aeadDecrypt, aeadEncrypt, CHACHA_INTO_JS_MAX, CHACHA_JS_MAX, chacha20Stream, chacha20StreamAt, chacha20Xor, chacha20XorInto } from '../../src/crypto/chacha.js';
+import { AEAD_JS_MAX, aeadDecrypt, aeadEncrypt, CHACHA_INTO_JS_MAX, chacha20Stream, chacha20StreamAt, chacha20Xor, chacha20XorInto } from '../../src/crypto/chacha.js';
 import { poly1305 } from '../../src/crypto/poly1305.js';
 import { Prng } from './onion-helpers.js';
 
 const rng = new Prng(1617);
 const Z12 = new Uint8Array(12);
 const nobleStream = (key: Uint8Array, len: number) => nobleChacha20(key, Z12, new Uint8Array(len));
-const LENGTHS = [0, 1, 3, 63, 64, 65, 127, 128, 129, 255, 256, 257, CHACHA_JS_MAX - 1, CHACHA_JS_MAX, CHACHA_JS_MAX + 1, 1300, 1366, 2600];
+const LENGTHS = [0, 1, 3, 63, 64, 65, 127, 128, 129, 255, 256, 257, CHACHA_INTO_JS_MAX - 1, CHACHA_INTO_JS_MAX, CHACHA_INTO_JS_MAX + 1, 1300, 1366, 2600];
 
-test('chacha20Xor and chacha20Stream equal @noble/ciphers on both sides of CHACHA_JS_MAX, for any input alignment', () => {
+test('chacha20Xor and chacha20Stream equal @noble/ciphers on both sides of CHACHA_INTO_JS_MAX, for any input alignment', () => {
   for (const len of LENGTHS) {
     const key = rng.bytes(32);
     const data = rng.bytes(len);
@@ -43,7 +43,7 @@ test('chacha20StreamAt: offsets inside and across blocks, lengths on both paths,
   const key = rng.bytes(32);
   const whole = nobleStream(key, 8192);
   for (const off of [0, 1, 17, 63, 64, 65, 127, 1000, 4095]) {
-    for (const len of [0, 1, 30, 64, 86, 121, 207, CHACHA_JS_MAX, CHACHA_JS_MAX + 1, 1300, 4000]) {
+    for (const len of [0, 1, 30, 64, 86, 121, 207, CHACHA_INTO_JS_MAX, CHACHA_INTO_JS_MAX + 1, 1300, 4000]) {
       assert.equal(toHex(chacha20StreamAt(key, off, len)), toHex(whole.subarray(off, off + len)), `offset ${off} len ${len}`);
     }
   }
@@ -90,7 +90,7 @@ test('chacha20XorInto: keystream or XOR from any offset into the caller\'s buffe
 test('chacha20: a key of any length but 32 bytes is refused on both paths', () => {
   for (const len of [0, 16, 31, 33]) {
     assert.throws(() => chacha20Xor(new Uint8Array(len), new Uint8Array(10)));
-    assert.throws(() => chacha20Xor(new Uint8Array(len), new Uint8Array(CHACHA_JS_MAX + 10)));
+    assert.throws(() => chacha20Xor(new Uint8Array(len), new Uint8Array(CHACHA_INTO_JS_MAX + 10)));
     assert.throws(() => chacha20Stream(new Uint8Array(len), 10));
   }
 });
