@@ -3,46 +3,38 @@ import { DecodeError } from './errors.js';
 /** BOLT 1 BigSize: big-endian, minimal. */
 export function encodeBigSize(v: bigint | number): Uint8Array {
   const n = BigInt(v);
-  if (n < 0n || n > 0xffffffffffffffffn) throw new RangeError('bigsize out of range');
-  if (n < 0xfdn) return new Uint8Array([Number(n)]);
-  if (n <= 0xffffn) return new Uint8Array([0xfd, Number(n >> 8n), Number(n & 0xffn)]);
-  if (n <= 0xffffffffn) {
-    const out = new Uint8Array(5);
-    out[0] = 0xfe;
-    new DataView(out.buffer).setUint32(1, Number(n));
-    return out;
-  }
-  const out = new Uint8Array(9);
-  out[0] = 0xff;
-  new DataView(out.buffer).setBigUint64(1, n);
+  const out = new Uint8Array(bigSizeLength(n));
+  writeBigSize(out, 0, n);
   return out;
 }
 
-/** Bytes encodeBigSize(n) takes, for a length (a safe non-negative integer). */
-export function bigSizeLength(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('bigsize out of range');
-  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+/** Bytes encodeBigSize(v) takes; a number must be a safe non-negative integer (a length). */
+export function bigSizeLength(v: bigint | number): number {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError('bigsize out of range');
+    return v < 0xfd ? 1 : v <= 0xffff ? 3 : v <= 0xffffffff ? 5 : 9;
+  }
+  if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError('bigsize out of range');
+  return v < 0xfdn ? 1 : v <= 0xffffn ? 3 : v <= 0xffffffffn ? 5 : 9;
 }
 
-/** Writes encodeBigSize(n) into out at `at` (no temporary array); returns the bytes written. */
-export function writeBigSize(out: Uint8Array, at: number, n: number): number {
-  const size = bigSizeLength(n);
+/** Writes encodeBigSize(v) into out at `at` (no temporary array); returns the bytes written. */
+export function writeBigSize(out: Uint8Array, at: number, v: bigint | number): number {
+  const size = bigSizeLength(v);
+  if (size === 9) {
+    out[at] = 0xff;
+    new DataView(out.buffer, out.byteOffset, out.byteLength).setBigUint64(at + 1, BigInt(v));
+    return size;
+  }
+  const n = Number(v);
   if (size === 1) out[at] = n;
   else if (size === 3) {
     out[at] = 0xfd;
     out[at + 1] = n >>> 8;
     out[at + 2] = n & 0xff;
-  } else if (size === 5) {
+  } else {
     out[at] = 0xfe;
     for (let i = 0; i < 4; i++) out[at + 1 + i] = (n >>> (24 - 8 * i)) & 0xff;
-  } else {
-    out[at] = 0xff;
-    const hi = Math.floor(n / 2 ** 32);
-    const lo = n >>> 0;
-    for (let i = 0; i < 4; i++) {
-      out[at + 1 + i] = (hi >>> (24 - 8 * i)) & 0xff;
-      out[at + 5 + i] = (lo >>> (24 - 8 * i)) & 0xff;
-    }
   }
   return size;
 }

@@ -39,7 +39,7 @@ export function rejectUnknownEven(records: readonly TlvRecord[], isKnown: (t: bi
 
 export function tlvRecord(type: bigint | number, value: Uint8Array): TlvRecord {
   const t = BigInt(type);
-  if (t < 0n || t > 0xffffffffffffffffn) throw new RangeError('bigsize out of range');
+  bigSizeLength(t); // refuses a type BigSize cannot encode now, not when `raw` is read
   // `raw` is built on first read: encodeTlvStream writes from type and value, so a record
   // made only to be encoded never gets a copy of its own.
   let raw: Uint8Array | undefined;
@@ -52,16 +52,6 @@ export function tlvRecord(type: bigint | number, value: Uint8Array): TlvRecord {
   };
 }
 
-/** Writes BigSize(type) at `at`; returns the bytes written. */
-function writeType(out: Uint8Array, at: number, t: bigint): number {
-  if (t <= BigInt(Number.MAX_SAFE_INTEGER)) return writeBigSize(out, at, Number(t));
-  const b = encodeBigSize(t);
-  out.set(b, at);
-  return b.length;
-}
-
-const typeLength = (t: bigint): number => (t <= BigInt(Number.MAX_SAFE_INTEGER) ? bigSizeLength(Number(t)) : 9);
-
 /**
  * Serializes records, sorting by type and refusing duplicates. Each record is written from
  * its type and value into one output array (the same bytes as its `raw`: tlvRecord and
@@ -73,12 +63,12 @@ export function encodeTlvStream(records: readonly TlvRecord[]): Uint8Array {
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i]!;
     if (i > 0 && r.type === sorted[i - 1]!.type) throw new RangeError(`duplicate tlv type ${r.type}`);
-    n += typeLength(r.type) + bigSizeLength(r.value.length) + r.value.length;
+    n += bigSizeLength(r.type) + bigSizeLength(r.value.length) + r.value.length;
   }
   const out = new Uint8Array(n);
   let o = 0;
   for (const r of sorted) {
-    o += writeType(out, o, r.type);
+    o += writeBigSize(out, o, r.type);
     o += writeBigSize(out, o, r.value.length);
     out.set(r.value, o);
     o += r.value.length;
