@@ -117,11 +117,7 @@ export function pointMul(p: PubKey, t: Uint8Array): PubKey {
 
 /** BOLT 4 ECDH: SHA256 of the compressed point k·P. */
 export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
-  // tiny-secp takes any 32 bytes below n as a tweak, zero included: check k is a key.
-  if (!isPrivKey(k)) throw new DecodeError('ecdh: invalid private key');
-  const r = guard(() => be.ecdh(k, p));
-  if (!r) throw new DecodeError('ecdh: invalid point');
-  return r;
+  return keyTimesPoint('ecdh', k, () => be.ecdh(k, p));
 }
 
 /**
@@ -131,10 +127,19 @@ export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
  * long-lived keys (a node's, the virtual node's) keep `ecdh`.
  */
 export function ecdhOnce(k: PrivKey, p: PubKey): Uint8Array {
-  if (!isPrivKey(k)) throw new DecodeError('ecdh: invalid private key');
-  const r = guard(() => be.pointMultiply(p, k));
-  if (!r) throw new DecodeError('ecdh: invalid point');
-  return sha256(r);
+  return sha256(keyTimesPoint('ecdh', k, () => be.pointMultiply(p, k)));
+}
+
+/**
+ * A multiplication by a private key k, with the checks every such call needs: k must be a
+ * key (tiny-secp takes any 32 bytes below n as a tweak, zero included), bad input bytes
+ * are a DecodeError (guard), and a degenerate result is one too.
+ */
+function keyTimesPoint(what: string, k: PrivKey, mul: () => Uint8Array | null): Uint8Array {
+  if (!isPrivKey(k)) throw new DecodeError(`${what}: invalid private key`);
+  const r = guard(mul);
+  if (!r) throw new DecodeError(`${what}: invalid point`);
+  return r;
 }
 
 /**
@@ -187,10 +192,7 @@ export function fullPubFromPriv(k: PrivKey): FullPoint {
 
 /** k·P, uncompressed, by the variable-time multiplication (a sender's secret; see ecdhOnce). */
 export function fullPointMulOnce(p: PubKey, k: PrivKey): FullPoint {
-  if (!isPrivKey(k)) throw new DecodeError('point multiplication: invalid private key');
-  const r = guard(() => be.fullPointMultiply(p, k));
-  if (!r) throw new DecodeError('point multiplication: invalid point');
-  return r as FullPoint;
+  return keyTimesPoint('point multiplication', k, () => be.fullPointMultiply(p, k)) as FullPoint;
 }
 
 /** A + B; undefined when the sum is the point at infinity. */
