@@ -90,7 +90,8 @@ export async function serveOnce(x: RealShapeSetup): Promise<void> {
   const n = ++reqNo;
   const req = buildInvoiceRequest(x.offer, {
     metadata: sha256(utf8(`bench payer metadata ${n}`)),
-    payerKey: asPrivKey(sha256(utf8('bench payer key'))),
+    // A fresh payer key per request, as CLN derives invreq_payer_id from each request's metadata.
+    payerKey: asPrivKey(sha256(utf8(`bench payer key ${n}`))),
     chain: REGTEST_CHAIN,
     amount: 1000n,
   });

@@ -29,6 +29,8 @@ interface Connection {
   socket: Socket;
   scanner: JsonScanner;
   closed: boolean;
+  /** Request text of this tick's calls, written as one string when the tick ends. */
+  out: string | undefined;
 }
 
 export interface RpcClientOptions {
@@ -128,12 +130,12 @@ export class RpcClient {
       // Keep the process alive only while answers are awaited: an idle
       // connection must not stop a plugin (or a test) from exiting.
       conn.socket.ref();
-      // Calls made in the same tick (a served request's two injections) leave in one write.
-      if (conn.socket.writableCorked === 0) {
-        conn.socket.cork();
-        process.nextTick(() => conn.socket.uncork());
-      }
-      conn.socket.write(text);
+      // Calls made in the same tick (a served request's two injections) leave in one
+      // write of one string: no corked chunk list, no writev.
+      if (conn.out === undefined) {
+        conn.out = text;
+        process.nextTick(flush, conn);
+      } else conn.out += text;
     });
   }
 
@@ -145,7 +147,7 @@ export class RpcClient {
   private connection(): Connection {
     if (this.conn && !this.conn.closed) return this.conn;
     const socket = createConnection(this.path!);
-    const conn: Connection = { socket, scanner: new JsonScanner(), closed: false };
+    const conn: Connection = { socket, scanner: new JsonScanner(), closed: false, out: undefined };
     this.conn = conn;
     socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
     socket.on('error', (err) => this.onClose(conn, err));
@@ -215,4 +217,11 @@ export class RpcClient {
     conn.socket.destroy();
     this.onClose(conn, undefined);
   }
+}
+
+function flush(conn: Connection): void {
+  const text = conn.out!;
+  conn.out = undefined;
+  // A closed connection has rejected these calls already (onClose).
+  if (!conn.closed) conn.socket.write(text);
 }

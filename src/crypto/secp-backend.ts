@@ -44,6 +44,8 @@ export interface SecpBackend {
   fullPointMultiply(p: Uint8Array, k: Uint8Array): Uint8Array | null;
   /** A + B for uncompressed points, uncompressed; null at infinity. */
   fullPointAdd(a: Uint8Array, b: Uint8Array): Uint8Array | null;
+  /** The uncompressed form of a compressed point; null when it is not a point. */
+  decompress(p: Uint8Array): Uint8Array | null;
   /** BIP 340 verification against a 32-byte x-only key; false (never a throw) for any malformed input. */
   verifySchnorr(msg: Uint8Array, xOnly: Uint8Array, sig: Uint8Array): boolean;
 }
@@ -68,6 +70,7 @@ export const tinyBackend: SecpBackend = {
   fullPointFromScalar: (k) => ecc.pointFromScalar(k, false),
   fullPointMultiply: (p, k) => ecc.pointMultiply(p, k, false),
   fullPointAdd: (a, b) => ecc.pointAdd(a, b, false),
+  decompress: (p) => (isCompressedShape(p) && ecc.isPoint(p) ? ecc.pointCompress(p, false) : null),
   verifySchnorr: (msg, x, sig) => {
     try {
       return ecc.verifySchnorr(msg, x, sig);
@@ -84,6 +87,7 @@ interface NativeSecp extends Bip340Primitives {
   /** k + t mod n, written into k. */
   privateKeyTweakAdd(k: Uint8Array, t: Uint8Array): Uint8Array;
   publicKeyCombine(ps: Uint8Array[], compressed: boolean): Uint8Array;
+  publicKeyConvert(p: Uint8Array, compressed: boolean): Uint8Array;
 }
 
 const orNull = <T>(f: () => T): T | null => {
@@ -93,6 +97,7 @@ const orNull = <T>(f: () => T): T | null => {
     return null;
   }
 };
+const isCompressedShape = (p: Uint8Array) => p.length === 33 && (p[0] === 2 || p[0] === 3);
 const isPointShape = (p: Uint8Array) => (p.length === 33 && (p[0] === 2 || p[0] === 3)) || (p.length === 65 && p[0] === 4);
 
 function nativeBackend(lib: NativeSecp): SecpBackend {
@@ -127,6 +132,7 @@ function nativeBackend(lib: NativeSecp): SecpBackend {
       if (a.length !== 65 || b.length !== 65 || a[0] !== 4 || b[0] !== 4) throw new TypeError('Expected uncompressed Point');
       return orNull(() => lib.publicKeyCombine([a, b], false));
     },
+    decompress: (p) => (isCompressedShape(p) ? orNull(() => lib.publicKeyConvert(p, false)) : null),
     verifySchnorr: (msg, x, sig) => verifyBip340(lib, msg, x, sig),
   };
 }
@@ -165,6 +171,7 @@ export function selfTest(b: SecpBackend, ref: SecpBackend = tinyBackend): string
     ['fullPointFromScalar', same(b.fullPointFromScalar(k1), ref.fullPointFromScalar(k1))],
     ['fullPointMultiply', same(b.fullPointMultiply(P, k1), ref.fullPointMultiply(P, k1))],
     ['fullPointAdd', same(b.fullPointAdd(fullP, fullK1), ref.fullPointAdd(fullP, fullK1)) && b.fullPointAdd(fullP, negFullP) === null],
+    ['decompress', same(b.decompress(P), fullP) && b.decompress(hex('02' + '00'.repeat(32))) === null],
     ['isPoint', b.isPoint(P) && !b.isPoint(hex('02' + '00'.repeat(32)))],
     ['isPrivate', b.isPrivate(k1) && !b.isPrivate(n) && !b.isPrivate(new Uint8Array(32))],
     [

@@ -9,6 +9,7 @@ import { sha256 } from './hash.js';
 import { DecodeError } from '../codec/errors.js';
 import { chooseBackend, CURVE_N as N, tinyBackend, type SecpBackend, type SecpBackendName } from './secp-backend.js';
 import { PointCache } from './point-cache.js';
+import { byteKey, Generations } from '../generations.js';
 import { isZero, reduceModN } from './scalar.js';
 
 let choice = chooseBackend();
@@ -127,7 +128,29 @@ export function ecdh(k: PrivKey, p: PubKey): Uint8Array {
  * long-lived keys (a node's, the virtual node's) keep `ecdh`.
  */
 export function ecdhOnce(k: PrivKey, p: PubKey): Uint8Array {
-  return sha256(keyTimesPoint('ecdh', k, () => be.pointMultiply(p, k)));
+  const q = expanded(p);
+  return sha256(keyTimesPoint('ecdh', k, () => be.pointMultiply(q, k)));
+}
+
+/**
+ * Points ecdhOnce multiplies again and again, kept uncompressed: a served request's
+ * forward goes to the same blinded hops of the recipient's stored path every time, and
+ * parsing a compressed point costs a square root per multiplication (~5 µs native, more
+ * in WASM). A point is expanded when it comes a second time; a one-off key (a payer's
+ * reply path) only leaves a mark in `seenPoints`. Both are bounded (two generations).
+ */
+const seenPoints = new Generations<Uint8Array | true>(2048);
+function expanded(p: PubKey): Uint8Array {
+  if (p.length !== 33) return p; // the multiplication reports the bad shape
+  const key = byteKey(p);
+  const v = seenPoints.get(key);
+  if (v === true) {
+    const full = be.decompress(p);
+    if (full) seenPoints.set(key, full);
+    return full ?? p;
+  }
+  if (v === undefined) seenPoints.set(key, true);
+  return v ?? p;
 }
 
 /**

@@ -7,7 +7,7 @@ import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
 import { chacha20XorInto } from '../crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../crypto/hash.js';
-import { asPubKey, ecdh, ecdhOnce, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
+import { ecdh, ecdhOnce, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
 
 export const PACKET_VERSION = 0;
 /** Payload area of a payment onion, and of a small onion message (packet = 1366 bytes). */
@@ -189,13 +189,18 @@ export interface PeeledLayer {
   readonly sharedSecret: Uint8Array;
 }
 
-/** Splits a packet into its parts, validating version, size and public key. */
-export function parseSphinxPacket(packet: Uint8Array): { publicKey: PubKey; payloads: Uint8Array; hmac: Uint8Array } {
+/**
+ * Splits a packet into its parts, checking version and size. The public key is only
+ * shaped here: the ECDH that peels the layer parses it and refuses a point off the curve
+ * (a DecodeError), so a separate validation would decompress every packet's fresh key twice.
+ */
+export function parseSphinxPacket(packet: Uint8Array): { publicKey: Uint8Array; payloads: Uint8Array; hmac: Uint8Array } {
   if (packet.length <= PACKET_OVERHEAD) throw new DecodeError('onion packet too short');
   const r = new Reader(packet);
   const version = r.u8();
   if (version !== PACKET_VERSION) throw new DecodeError(`onion packet: unknown version ${version}`);
-  const publicKey = asPubKey(r.bytes(33).slice());
+  const publicKey = r.bytes(33).slice();
+  if (publicKey[0] !== 2 && publicKey[0] !== 3) throw new DecodeError('invalid public key');
   const payloads = r.bytes(packet.length - PACKET_OVERHEAD);
   const hmac = r.bytes(HMAC_LEN);
   return { publicKey, payloads, hmac };
@@ -222,9 +227,11 @@ export function peelSphinxPayload(priv: PrivKey, packet: Uint8Array, associatedD
 }
 
 function peel(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array, finalNextOnion: boolean): PeeledPayload | PeeledLayer {
-  const { publicKey, payloads, hmac } = parseSphinxPacket(packet);
+  const parsed = parseSphinxPacket(packet);
+  const { payloads, hmac } = parsed;
   const L = payloads.length;
-  const ss = ecdh(priv, publicKey);
+  const ss = ecdh(priv, parsed.publicKey as PubKey); // throws unless it is a point
+  const publicKey = parsed.publicKey as PubKey; // a point: the ECDH parsed it
   const mu = deriveKey('mu', ss);
   const expected = associatedData.length ? hmacSha256(mu, payloads, associatedData) : hmacSha256(mu, payloads);
   if (!equalBytes(expected, hmac)) throw new DecodeError('onion packet: bad hmac');

@@ -14,6 +14,7 @@ import {
   asPubKey,
   CURVE_N,
   ecdh,
+  ecdhOnce,
   isPrivKey,
   isPubKey,
   pointAddScalar,
@@ -174,6 +175,26 @@ ecTest(`secp ecdh equals SHA256(noble getSharedSecret) on ${ROUNDS} pairs; same 
       if (p.length === 65 && isPrivKey(k) && nobleOk(() => noble.getSharedSecret(k, p, true))) continue;
       assert.equal(ours, 'throws-decode', `k=${toHex(k)} p=${toHex(p)}`);
     } else assert.equal(ours, toHex(nobleSha256(noble.getSharedSecret(k, p, true))));
+  }
+});
+
+ecTest('secp ecdhOnce equals SHA256(noble getSharedSecret) for points used once and again (kept uncompressed after their second use); invalid points refused every time', () => {
+  const reused = Array.from({ length: 5 }, () => noble.getPublicKey(noble.utils.randomSecretKey(), true));
+  const offCurve = (() => {
+    for (;;) {
+      const b = rng.bytes(33);
+      b[0] = 2;
+      if (!nobleValidPub(b)) return b;
+    }
+  })();
+  for (let i = 0; i < 300; i++) {
+    const k = noble.utils.randomSecretKey();
+    // Every third point is fresh, the rest come round again and again.
+    const p = i % 3 === 0 ? noble.getPublicKey(noble.utils.randomSecretKey(), true) : reused[i % reused.length]!;
+    const before = Uint8Array.from(p);
+    assert.equal(toHex(ecdhOnce(k as PrivKey, p as PubKey)), toHex(nobleSha256(noble.getSharedSecret(k, p, true))));
+    assert.deepEqual(p, before, 'the caller\'s point is not touched');
+    assert.equal(outcome(() => ecdhOnce(k as PrivKey, offCurve as PubKey)), 'throws-decode');
   }
 });
 

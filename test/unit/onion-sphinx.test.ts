@@ -16,6 +16,7 @@ import {
   sphinxKeySchedule,
 } from '../../src/onion/index.js';
 import { loadVector, priv, pub, Prng } from './onion-helpers.js';
+import { ecTest } from './backend-helpers.js';
 
 const v = loadVector('onion-test.json');
 const hops: any[] = v.generate.hops;
@@ -80,6 +81,18 @@ test('onion-test peel: wrong associated data, wrong key, flipped bit or bad vers
   }
   assert.throws(() => peelSphinxPacket(k, packet.subarray(0, 66), ad), DecodeError);
   assert.throws(() => peelSphinxPacket(k, new Uint8Array(0), ad), DecodeError);
+});
+
+ecTest('sphinx peel: a packet key that is no point (off the curve, x ≥ p, prefix 00/04/05) fails with DecodeError, found by the ECDH itself', () => {
+  const packet = fromHex(v.onion);
+  const k = priv(v.decode[0]);
+  assert.ok(peelSphinxPacket(k, packet, ad).payload.length > 0, 'the vector packet peels');
+  const keys = [`02${'00'.repeat(32)}`, `03${'ff'.repeat(32)}`, `02${'05'.repeat(32)}`, `00${toHex(packet.subarray(2, 34))}`, `04${toHex(packet.subarray(2, 34))}`, `05${toHex(packet.subarray(2, 34))}`];
+  for (const key of keys) {
+    const bad = Uint8Array.from(packet);
+    bad.set(fromHex(key), 1);
+    assert.throws(() => peelSphinxPacket(k, bad, ad), DecodeError, key);
+  }
 });
 
 test('sphinx: round trip over random hop counts, payload sizes and both packet sizes', () => {
