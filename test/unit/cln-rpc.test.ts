@@ -10,7 +10,7 @@ import { RpcCallError, RpcConnectionError, RpcNotReadyError } from '../../src/cl
 import { Plugin } from '../../src/cln/plugin.js';
 import { FakeRpcServer, err, ok, writeFragmented, type RpcRequest } from '../helpers/cln-fake-rpc.js';
 import { Rand, nastyString } from '../helpers/cln-random.js';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 
 const T = { timeout: 30_000 };
 
@@ -138,6 +138,42 @@ test('unserialisable params reject without touching the socket', T, async () => 
     await assert.rejects(client.call('x', { n: 1n }), TypeError);
     assert.equal(server.connections, 0);
   } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+test('calls made in one tick leave as one write of one string; a later call writes again; a connection closed before the write sends nothing', T, async () => {
+  const got: string[] = [];
+  const server = await FakeRpcServer.start((req, s) => {
+    got.push(req.method);
+    s.write(JSON.stringify(ok(req.id, { m: req.method })));
+  });
+  const writes: unknown[] = [];
+  const write = Socket.prototype.write;
+  // Only the client's writes carry requests (the fake server's carry answers).
+  Socket.prototype.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+    if (typeof chunk === 'string' && chunk.includes('"method"')) writes.push(chunk);
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof write;
+  const client = new RpcClient({ idPrefix: 't' });
+  client.configure(server.path);
+  try {
+    const first = [client.call('a', {}), client.call('b', {}), client.call('c', {})];
+    assert.equal(writes.length, 0, 'nothing written before the tick ends');
+    assert.deepEqual(await Promise.all(first), [{ m: 'a' }, { m: 'b' }, { m: 'c' }]);
+    assert.equal(writes.length, 1, 'three calls, one write');
+    assert.equal((writes[0] as string).match(/"method"/g)!.length, 3);
+    assert.deepEqual(await client.call('d', {}), { m: 'd' });
+    assert.equal(writes.length, 2);
+    const lost = client.call('e', {});
+    client.close();
+    await assert.rejects(lost, (e: unknown) => e instanceof RpcConnectionError);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(writes.length, 2, 'nothing written for a call whose connection closed first');
+    assert.deepEqual(got, ['a', 'b', 'c', 'd']);
+  } finally {
+    Socket.prototype.write = write;
     client.close();
     await server.close();
   }
