@@ -98,7 +98,7 @@ const orNull = <T>(f: () => T): T | null => {
   }
 };
 const isCompressedShape = (p: Uint8Array) => p.length === 33 && (p[0] === 2 || p[0] === 3);
-const isPointShape = (p: Uint8Array) => (p.length === 33 && (p[0] === 2 || p[0] === 3)) || (p.length === 65 && p[0] === 4);
+const isPointShape = (p: Uint8Array) => isCompressedShape(p) || (p.length === 65 && p[0] === 4);
 
 function nativeBackend(lib: NativeSecp): SecpBackend {
   return {
