@@ -5,6 +5,7 @@
 // byte. Results are plain Uint8Arrays that own their memory.
 import * as nodeCrypto from 'node:crypto';
 import { concatBytes, utf8 } from '../codec/bytes.js';
+import { Scratch } from '../codec/scratch.js';
 import * as js from './sha256-js.js';
 
 /** A Buffer from node:crypto as a plain Uint8Array (zero-copy when it owns its whole ArrayBuffer). */
@@ -39,20 +40,16 @@ function nativeHashInto(data: Uint8Array, out: Uint8Array): Uint8Array {
 }
 
 // What OpenSSL hashes when it is more than one buffer (K ^ ipad ‖ message, tag prefix ‖
-// parts), copied into one reused array. Safe as module scratch: hashing is synchronous
-// and only the digest, copied out, leaves these functions.
-let scratch = new Uint8Array(2048);
-const SCRATCH_KEEP = 1 << 16; // a larger message gets a one-off buffer, not a retained one
-function hashInput(n: number): Uint8Array {
-  return n <= scratch.length ? scratch : n <= SCRATCH_KEEP ? (scratch = new Uint8Array(n)) : new Uint8Array(n);
-}
+// parts), copied into one reused array: hashing is synchronous and only the digest,
+// copied out, leaves these functions.
+const hashInput = new Scratch(2048, 1 << 16);
 
 function nativeSha256(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(32);
   if (parts.length === 1) return nativeHashInto(parts[0]!, out);
   let n = 0;
   for (const p of parts) n += p.length;
-  const buf = hashInput(n);
+  const buf = hashInput.take(n);
   let o = 0;
   for (const p of parts) {
     buf.set(p, o);
@@ -85,7 +82,7 @@ function padKey(k: Uint8Array, x: number): Uint8Array {
 
 /** OpenSSL's SHA256((K ^ ipad) ‖ msg ‖ more…), copied into one reused buffer (no Hmac object). */
 function innerNative(key: Uint8Array, msg: Uint8Array, more: readonly Uint8Array[], n: number): Uint8Array {
-  const buf = hashInput(64 + n);
+  const buf = hashInput.take(64 + n);
   buf.set(padKey(key, 0x36));
   buf.set(msg, 64);
   let o = 64 + msg.length;
