@@ -5,6 +5,7 @@ import { bigSizeLength, decodeBigSize, writeBigSize } from '../codec/bigsize.js'
 import { equalBytes } from '../codec/bytes.js';
 import { DecodeError } from '../codec/errors.js';
 import { Reader } from '../codec/reader.js';
+import { Scratch } from '../codec/scratch.js';
 import { chacha20XorInto } from '../crypto/chacha.js';
 import { deriveKey, hmacSha256, sha256 } from '../crypto/hash.js';
 import { ecdh, ecdhOnce, pointMul, privMul, pubFromPriv, randomPrivKey, type PrivKey, type PubKey } from '../crypto/secp.js';
@@ -26,21 +27,11 @@ export function framedSize(payload: Uint8Array): number {
   return bigSizeLength(payload.length) + payload.length + HMAC_LEN;
 }
 
-// The payload area a packet is built in. Module-level scratch is safe because building is
-// synchronous (no other build can start between its first write and its final copy: only
-// hashing and EC code run in between) and the area never escapes: the packet returned is a
-// fresh array the area is copied into. Payload
-// areas up to SCRATCH_KEEP bytes (both onion-message sizes) reuse it; a larger, unusual
-// size gets a one-off array rather than a retained one.
-const SCRATCH_KEEP = 1 << 16;
-let area = new Uint8Array(SMALL_PAYLOAD_SIZE);
-function payloadArea(L: number): Uint8Array {
-  if (L === area.length) return area;
-  if (L < area.length) return area.subarray(0, L);
-  if (L > SCRATCH_KEEP) return new Uint8Array(L);
-  area = new Uint8Array(L);
-  return area;
-}
+// The payload area a packet is built in (both onion-message sizes kept, a larger one
+// not). Safe because building is synchronous (no other build can start between its first
+// write and its final copy: only hashing and EC code run in between) and the area never
+// escapes: the packet returned is a fresh array the area is copied into.
+const payloadArea = new Scratch(SMALL_PAYLOAD_SIZE, 1 << 16);
 /** The decrypted first bytes of a peeled layer: the payload's BigSize length (scratch, never returned). */
 const PREFIX = new Uint8Array(9);
 
@@ -132,7 +123,7 @@ export function buildSphinxPacket(args: BuildPacketArgs): Uint8Array {
   const keys = sphinxKeySchedule(hopPubkeys, sessionKey, args.firstHop);
   const rhos = keys.map((k) => deriveKey('rho', k.sharedSecret));
 
-  const W = payloadArea(L);
+  const W = payloadArea.take(L);
   // The filler is what the hops' own left shifts will have appended by the time the
   // last hop reads the packet; the sender must precompute it for the HMACs to match. It
   // is built where it ends up, at the area's tail: after hop i it is the previous filler
@@ -230,8 +221,9 @@ function peel(priv: PrivKey, packet: Uint8Array, associatedData: Uint8Array, fin
   const parsed = parseSphinxPacket(packet);
   const { payloads, hmac } = parsed;
   const L = payloads.length;
-  const ss = ecdh(priv, parsed.publicKey as PubKey); // throws unless it is a point
-  const publicKey = parsed.publicKey as PubKey; // a point: the ECDH parsed it
+  // Only shaped so far: the ECDH parses it and throws unless it is a point.
+  const publicKey = parsed.publicKey as PubKey;
+  const ss = ecdh(priv, publicKey);
   const mu = deriveKey('mu', ss);
   const expected = associatedData.length ? hmacSha256(mu, payloads, associatedData) : hmacSha256(mu, payloads);
   if (!equalBytes(expected, hmac)) throw new DecodeError('onion packet: bad hmac');
