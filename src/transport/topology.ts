@@ -60,7 +60,7 @@ class Cached<T> {
   private loading: Promise<T> | undefined;
   constructor(private readonly ttlMs: number, private readonly load: () => Promise<T>) {}
   get(): Promise<T> {
-    if (this.value && Date.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.v);
+    if (this.isFresh()) return Promise.resolve(this.value!.v);
     if (!this.loading) {
       const p = this.load().then((v) => {
         if (this.loading === p) this.value = { v, at: Date.now() };
@@ -76,7 +76,10 @@ class Cached<T> {
   }
   /** The value `get()` would resolve with right now without loading, if there is one. */
   fresh(): T | undefined {
-    return this.value && Date.now() - this.value.at < this.ttlMs ? this.value.v : undefined;
+    return this.isFresh() ? this.value!.v : undefined;
+  }
+  private isFresh(): boolean {
+    return this.value !== undefined && Date.now() - this.value.at < this.ttlMs;
   }
   /** A load is in flight (its answer may predate a change just notified). */
   get busy(): boolean {
