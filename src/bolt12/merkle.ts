@@ -57,18 +57,9 @@ export function signatureTag(message: MessageName, field = 'signature'): string 
   return `lightning${message}${field}`;
 }
 
-/** Prepared "lightning‖message‖signature" tags: no tag string built and looked up per signature checked. */
-const SIGNATURE_TAGS = new Map<MessageName, Tag>();
-function signatureTagOf(message: MessageName, field: string): Tag {
-  if (field !== 'signature') return namedTag(signatureTag(message, field));
-  let t = SIGNATURE_TAGS.get(message);
-  if (!t) SIGNATURE_TAGS.set(message, (t = namedTag(signatureTag(message))));
-  return t;
-}
-
 /** The 32-byte message BIP 340 signs: H(tag, merkle root). */
 export function sigHash(message: MessageName, records: readonly TlvRecord[], field = 'signature'): Uint8Array {
-  return taggedHashWith(signatureTagOf(message, field), [merkleRoot(records)]);
+  return taggedHashWith(namedTag(signatureTag(message, field)), [merkleRoot(records)]);
 }
 
 /** Signs the records (signature-range records are ignored). `aux` defaults to randomness. */
